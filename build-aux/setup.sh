@@ -1,0 +1,37 @@
+#!/bin/sh
+# build-aux/setup.sh -- make a fresh Debian 12 machine ready and configure.
+#
+# Installs with apt-get only what is missing (the compiler, autotools,
+# pkg-config, Check), generates the build system if needed, and runs
+# ./configure with any arguments given.  Safe to run again: it then only
+# re-configures.  README.md's two commands start with it.
+set -eu
+cd "$(dirname "$0")/.."
+
+need=""
+have() { command -v "$1" >/dev/null 2>&1; }
+have cc || need="$need gcc"
+have make || need="$need make"
+have autoreconf || need="$need autoconf"
+have automake || need="$need automake"
+have libtoolize || need="$need libtool"
+have pkg-config || need="$need pkgconf"
+have nm || need="$need binutils"
+if ! have pkg-config || ! pkg-config --exists check 2>/dev/null; then
+    need="$need check"
+fi
+if [ -n "$need" ]; then
+    if [ "$(id -u)" != 0 ]; then
+        echo "setup.sh: missing packages:$need" >&2
+        echo "setup.sh: run as root, or: sudo apt-get install -y$need" >&2
+        exit 1
+    fi
+    echo "setup.sh: installing$need"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >/dev/null
+fi
+
+if [ ! -x configure ] || [ configure.ac -nt configure ]; then
+    autoreconf -fi
+fi
+./configure --quiet "$@"

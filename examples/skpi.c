@@ -1,0 +1,873 @@
+/*
+ * skpi.c -- the command-line tool of libsocialkpi.
+ *
+ *   skpi --version | --help
+ *   skpi demo [--format text|json]
+ *   skpi help [COMMAND]
+ *
+ * Subcommands live in one table (`commands` below): each has a name, a
+ * synopsis, a one-line summary, a help text and a function that receives
+ * the arguments after its name.  Adding one (ingest, report, merge, sample,
+ * serve) means writing that function and adding a row.
+ *
+ * Exit status: 0 success, 1 a data or library error (a message on stderr
+ * names the cause), 2 bad usage (a message and the usage on stderr).
+ *
+ * The tool uses only the public API in <socialkpi.h>; the text report reads
+ * every figure through the report getters, and the JSON report is the
+ * library's own skpi_report_json().
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <socialkpi.h>
+
+#include "demo.h"
+
+#define PROG "skpi"
+
+enum { EXIT_DATA = 1, EXIT_USAGE = 2 };
+
+typedef enum { FORMAT_TEXT, FORMAT_JSON } output_format;
+
+/* ===================================================================== */
+/* Messages                                                              */
+/* ===================================================================== */
+
+/* Report a library error: what failed, the library's sentence and the
+ * status name, so a user can both read it and search for it. */
+static int fail_status(const char *what, skpi_status st)
+{
+    fprintf(stderr, "%s: %s: %s (%s)\n", PROG, what, skpi_strerror(st),
+            skpi_status_name(st));
+    return EXIT_DATA;
+}
+
+/* Finish writing stdout; a full disk or a closed pipe is an error too. */
+static int finish_output(void)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "%s: cannot write the output: %s\n", PROG, strerror(errno));
+        return EXIT_DATA;
+    }
+    return EXIT_SUCCESS;
+}
+
+/* ===================================================================== */
+/* Formatting numbers                                                    */
+/* ===================================================================== */
+
+/*
+ * Each formatter returns a small struct by value, so that calls can sit
+ * inside one printf: `printf("%s", num(x).s)`.  The array lives until the
+ * end of the full expression (C11 6.2.4p8).  No locale is involved.
+ */
+typedef struct text {
+    char s[48];
+} text;
+
+/* An integer with thousands separators: 4829520 -> "4,829,520"; with
+ * `sign`, positive numbers get a "+". */
+static text num_signed(int64_t v, int sign)
+{
+    text t;
+    char digits[24];
+    /* The magnitude as unsigned, so that INT64_MIN works too. */
+    uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    size_t n = 0, o = 0;
+
+    do {
+        digits[n++] = (char)('0' + (int)(mag % 10u));
+        mag /= 10u;
+    } while (mag > 0);
+    if (v < 0)
+        t.s[o++] = '-';
+    else if (sign && v > 0)
+        t.s[o++] = '+';
+    while (n > 0) {
+        t.s[o++] = digits[--n];
+        if (n > 0 && n % 3 == 0)
+            t.s[o++] = ',';
+    }
+    t.s[o] = '\0';
+    return t;
+}
+
+static text num(int64_t v)
+{
+    return num_signed(v, 0);
+}
+
+/* A rate as a percentage with one decimal, or "n/a" when it is undefined
+ * (NaN: its denominator is zero); with `sign`, a growth: "+9.5 %". */
+static text pct_signed(double rate, int sign)
+{
+    text t;
+    if (isnan(rate))
+        snprintf(t.s, sizeof t.s, "n/a");
+    else if (sign)
+        snprintf(t.s, sizeof t.s, "%+.1f %%", rate * 100.0);
+    else
+        snprintf(t.s, sizeof t.s, "%.1f %%", rate * 100.0);
+    return t;
+}
+
+static text pct(double rate)
+{
+    return pct_signed(rate, 0);
+}
+
+/* A duration in the unit an SLA is usually stated in: "1 h", "30 min". */
+static text duration(int64_t seconds)
+{
+    text t;
+    if (seconds % 3600 == 0)
+        snprintf(t.s, sizeof t.s, "%lld h", (long long)(seconds / 3600));
+    else if (seconds % 60 == 0)
+        snprintf(t.s, sizeof t.s, "%lld min", (long long)(seconds / 60));
+    else
+        snprintf(t.s, sizeof t.s, "%lld s", (long long)seconds);
+    return t;
+}
+
+/* Print `s` left-aligned in `width` columns.  Labels may be UTF-8 (Arabic
+ * ones must work), so columns are counted in code points, not bytes. */
+static void pad(FILE *out, const char *s, int width)
+{
+    int cols = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if ((*p & 0xC0) != 0x80)
+            cols++;
+    fputs(s, out);
+    for (; cols < width; cols++)
+        fputc(' ', out);
+}
+
+/* ===================================================================== */
+/* Reading a report                                                      */
+/* ===================================================================== */
+
+/*
+ * The getters below fail only on a library bug or an id that the report
+ * does not know; either way the text report stops and names the call.
+ * TRY records which call failed in *failed (the text up to its '(').
+ */
+#define TRY(call)                          \
+    do {                                   \
+        skpi_status try_st_ = (call);      \
+        if (try_st_ != SKPI_OK) {          \
+            *failed = #call;               \
+            return try_st_;                \
+        }                                  \
+    } while (0)
+
+/* A period: its range, its first and last local day, and a name. */
+typedef struct period {
+    int have; /* 0: no such period (it would start before 1970) */
+    int64_t from, to;
+    char first[SKPI_TIME_BUFSIZE], last[SKPI_TIME_BUFSIZE];
+} period;
+
+static skpi_status period_init(const skpi_tracker *t, period *p, int64_t from,
+                               int64_t to, const char **failed)
+{
+    p->have = 1;
+    p->from = from;
+    p->to = to;
+    TRY(skpi_time_format(t, from, p->first, sizeof p->first));
+    TRY(skpi_time_format(t, to - 1, p->last, sizeof p->last));
+    p->first[10] = p->last[10] = '\0'; /* keep the dates */
+    return SKPI_OK;
+}
+
+/* The headline figures, compared across periods. */
+typedef struct headline {
+    int have_data; /* 0: the period holds nothing at all */
+    int64_t inquiries, thanks, ratings, engagements, posts, followers;
+    size_t follower_platforms;
+    double response_rate, csat;
+} headline;
+
+static skpi_status headline_read(const skpi_report *r, headline *h,
+                                 const char **failed)
+{
+    int64_t all_messages;
+    memset(h, 0, sizeof *h);
+    TRY(skpi_report_inquiries_and_remarks(r, SKPI_ALL, &h->inquiries));
+    TRY(skpi_report_group_messages(r, SKPI_ALL, SKPI_GROUP_APPRECIATION, &h->thanks));
+    TRY(skpi_report_messages(r, SKPI_ALL, SKPI_ALL, &all_messages));
+    TRY(skpi_report_responses(r, SKPI_ALL, SKPI_ALL, NULL, NULL, &h->response_rate));
+    TRY(skpi_report_csat(r, SKPI_ALL, &h->ratings, NULL, &h->csat, NULL));
+    TRY(skpi_report_engagement(r, SKPI_ALL, SKPI_ALL, &h->engagements));
+    TRY(skpi_report_posts(r, SKPI_ALL, &h->posts, NULL));
+    TRY(skpi_report_followers_total(r, &h->followers, NULL, NULL,
+                                    &h->follower_platforms));
+    h->have_data = all_messages > 0 || h->ratings > 0 || h->engagements > 0 ||
+                   h->posts > 0 || h->follower_platforms > 0;
+    return SKPI_OK;
+}
+
+/* ===================================================================== */
+/* The text report                                                       */
+/* ===================================================================== */
+
+#define LABEL_W 26 /* width of the label column */
+#define NUM_W 11   /* width of a number column */
+#define CH_LABEL_W 24 /* the change table: label, value and change columns */
+#define CH_VALUE_W 10
+#define CH_CHANGE_W 9
+
+/* The display name of a taxonomy entry: its label, else its slug. */
+static const char *entry_name(const skpi_tracker *t, int dim, uint32_t id)
+{
+    const char *label = skpi_taxonomy_label(t, dim, id);
+    if (label == NULL || label[0] == '\0')
+        label = skpi_taxonomy_slug(t, dim, id);
+    return label != NULL ? label : "?";
+}
+
+static skpi_status text_messages(FILE *out, const skpi_tracker *t,
+                                 const skpi_report *r, const char **failed)
+{
+    size_t n_platforms = skpi_taxonomy_count(t, SKPI_PLATFORM);
+    size_t n_groups = skpi_taxonomy_count(t, SKPI_GROUP);
+    size_t n_categories = skpi_taxonomy_count(t, SKPI_CATEGORY);
+    int64_t count;
+
+    fprintf(out, "Messages received\n");
+    pad(out, "", LABEL_W);
+    for (uint32_t p = 0; p < n_platforms; p++)
+        fprintf(out, " %*s", NUM_W, skpi_taxonomy_slug(t, SKPI_PLATFORM, p));
+    fprintf(out, " %*s\n", NUM_W, "total");
+
+    for (uint32_t g = 0; g < n_groups; g++) {
+        fputs("  ", out);
+        pad(out, entry_name(t, SKPI_GROUP, g), LABEL_W - 2);
+        for (uint32_t p = 0; p < n_platforms; p++) {
+            TRY(skpi_report_group_messages(r, p, g, &count));
+            fprintf(out, " %*s", NUM_W, num(count).s);
+        }
+        TRY(skpi_report_group_messages(r, SKPI_ALL, g, &count));
+        fprintf(out, " %*s\n", NUM_W, num(count).s);
+
+        for (uint32_t c = 0; c < n_categories; c++) {
+            uint32_t group;
+            TRY(skpi_category_info(t, c, &group, NULL));
+            if (group != g)
+                continue;
+            fputs("    ", out);
+            pad(out, entry_name(t, SKPI_CATEGORY, c), LABEL_W - 4);
+            for (uint32_t p = 0; p < n_platforms; p++) {
+                TRY(skpi_report_messages(r, p, c, &count));
+                fprintf(out, " %*s", NUM_W, num(count).s);
+            }
+            TRY(skpi_report_messages(r, SKPI_ALL, c, &count));
+            fprintf(out, " %*s\n", NUM_W, num(count).s);
+        }
+    }
+    fputs("  ", out);
+    pad(out, "Inquiries and remarks", LABEL_W - 2);
+    for (uint32_t p = 0; p < n_platforms; p++) {
+        TRY(skpi_report_inquiries_and_remarks(r, p, &count));
+        fprintf(out, " %*s", NUM_W, num(count).s);
+    }
+    TRY(skpi_report_inquiries_and_remarks(r, SKPI_ALL, &count));
+    fprintf(out, " %*s\n", NUM_W, num(count).s);
+    fputs("  ", out);
+    pad(out, "Thanks", LABEL_W - 2);
+    for (uint32_t p = 0; p < n_platforms; p++) {
+        TRY(skpi_report_group_messages(r, p, SKPI_GROUP_APPRECIATION, &count));
+        fprintf(out, " %*s", NUM_W, num(count).s);
+    }
+    TRY(skpi_report_group_messages(r, SKPI_ALL, SKPI_GROUP_APPRECIATION, &count));
+    fprintf(out, " %*s\n\n", NUM_W, num(count).s);
+    return SKPI_OK;
+}
+
+static skpi_status text_responses(FILE *out, const skpi_tracker *t,
+                                  const skpi_report *r, const char **failed)
+{
+    size_t n_categories = skpi_taxonomy_count(t, SKPI_CATEGORY);
+    size_t n_sla = skpi_tracker_sla_count(t);
+    int64_t expected, answered, within, seconds;
+    double rate;
+    char label[64];
+
+    fprintf(out, "Responses\n");
+    TRY(skpi_report_responses(r, SKPI_ALL, SKPI_ALL, &expected, &answered, &rate));
+    fputs("  ", out);
+    pad(out, "Response rate", LABEL_W - 2);
+    fprintf(out, " %*s   %s answered / %s expected\n", NUM_W, pct(rate).s,
+            num(answered).s, num(expected).s);
+    for (size_t i = 0; i < n_sla; i++) {
+        TRY(skpi_report_sla(r, i, SKPI_ALL, SKPI_ALL, &seconds, &within, &expected,
+                            &rate));
+        snprintf(label, sizeof label, "Answered within %s", duration(seconds).s);
+        fputs("  ", out);
+        pad(out, label, LABEL_W - 2);
+        fprintf(out, " %*s   %s / %s\n", NUM_W, pct(rate).s, num(within).s,
+                num(expected).s);
+    }
+    fputs("  ", out);
+    pad(out, "Not answered", LABEL_W - 2);
+    fprintf(out, " %*s\n", NUM_W, num(expected - answered).s);
+
+    fprintf(out, "  By category\n");
+    for (uint32_t c = 0; c < n_categories; c++) {
+        int expects;
+        TRY(skpi_category_info(t, c, NULL, &expects));
+        if (!expects)
+            continue;
+        TRY(skpi_report_responses(r, SKPI_ALL, c, &expected, &answered, &rate));
+        fputs("    ", out);
+        pad(out, entry_name(t, SKPI_CATEGORY, c), LABEL_W - 4);
+        fprintf(out, " %*s   %s / %s\n", NUM_W, pct(rate).s, num(answered).s,
+                num(expected).s);
+    }
+    fputc('\n', out);
+    return SKPI_OK;
+}
+
+static skpi_status text_satisfaction(FILE *out, const skpi_tracker *t,
+                                     const skpi_report *r, const char **failed)
+{
+    int lo, hi, satisfied_from;
+    int64_t ratings, satisfied, count;
+    double rate, mean;
+
+    TRY(skpi_tracker_rating_scale(t, &lo, &hi, &satisfied_from));
+    TRY(skpi_report_csat(r, SKPI_ALL, &ratings, &satisfied, &rate, &mean));
+    fprintf(out, "Satisfaction (ratings %d to %d; satisfied means %d or more)\n", lo,
+            hi, satisfied_from);
+    fputs("  ", out);
+    pad(out, "CSAT", LABEL_W - 2);
+    fprintf(out, " %*s   %s satisfied / %s ratings\n", NUM_W, pct(rate).s,
+            num(satisfied).s, num(ratings).s);
+    fputs("  ", out);
+    pad(out, "Mean score", LABEL_W - 2);
+    if (isnan(mean))
+        fprintf(out, " %*s\n", NUM_W, "n/a");
+    else
+        fprintf(out, " %*.2f\n", NUM_W, mean);
+    fputs("  ", out);
+    pad(out, "Ratings by score", LABEL_W - 2);
+    for (int s = lo; s <= hi; s++) {
+        TRY(skpi_report_rating_count(r, SKPI_ALL, s, &count));
+        fprintf(out, " %d: %s%s", s, num(count).s, s < hi ? " " : "\n\n");
+    }
+    return SKPI_OK;
+}
+
+static skpi_status text_engagement(FILE *out, const skpi_tracker *t,
+                                   const skpi_report *r, const char **failed)
+{
+    size_t n_platforms = skpi_taxonomy_count(t, SKPI_PLATFORM);
+    size_t n_kinds = skpi_taxonomy_count(t, SKPI_KIND);
+    int64_t count, posts, followers;
+    double per_post, rate;
+
+    /* Engagements by kind and platform. */
+    fprintf(out, "Engagement with the desk's posts\n");
+    pad(out, "", LABEL_W);
+    for (uint32_t k = 0; k < n_kinds; k++)
+        fprintf(out, " %*s", NUM_W, skpi_taxonomy_slug(t, SKPI_KIND, k));
+    fprintf(out, " %*s\n", NUM_W, "total");
+    for (uint32_t i = 0; i <= n_platforms; i++) {
+        uint32_t p = i < n_platforms ? i : SKPI_ALL;
+        fputs("  ", out);
+        pad(out, p == SKPI_ALL ? "All platforms" : entry_name(t, SKPI_PLATFORM, p),
+            LABEL_W - 2);
+        for (uint32_t k = 0; k < n_kinds; k++) {
+            TRY(skpi_report_engagement(r, p, k, &count));
+            fprintf(out, " %*s", NUM_W, num(count).s);
+        }
+        TRY(skpi_report_engagement(r, p, SKPI_ALL, &count));
+        fprintf(out, " %*s\n", NUM_W, num(count).s);
+    }
+
+    /* The same engagements per post and per follower. */
+    fputc('\n', out);
+    pad(out, "", LABEL_W);
+    fprintf(out, " %*s %*s %*s %*s\n", NUM_W, "posts", NUM_W, "per post", NUM_W,
+            "followers", NUM_W + 1, "per follower");
+    for (uint32_t i = 0; i <= n_platforms; i++) {
+        uint32_t p = i < n_platforms ? i : SKPI_ALL;
+        fputs("  ", out);
+        pad(out, p == SKPI_ALL ? "All platforms" : entry_name(t, SKPI_PLATFORM, p),
+            LABEL_W - 2);
+        TRY(skpi_report_posts(r, p, &posts, &per_post));
+        TRY(skpi_report_engagement_rate(r, p, NULL, &followers, &rate));
+        fprintf(out, " %*s", NUM_W, num(posts).s);
+        if (isnan(per_post))
+            fprintf(out, " %*s", NUM_W, "n/a");
+        else
+            fprintf(out, " %*s", NUM_W, num((int64_t)llround(per_post)).s);
+        fprintf(out, " %*s", NUM_W, num(followers).s);
+        if (isnan(rate))
+            fprintf(out, " %*s\n", NUM_W + 1, "n/a");
+        else
+            fprintf(out, " %*.2f\n", NUM_W + 1, rate);
+    }
+    fprintf(out, "  (per post: engagements / posts; per follower: engagements /\n"
+                 "  followers at the end of the period)\n\n");
+    return SKPI_OK;
+}
+
+static skpi_status text_followers(FILE *out, const skpi_tracker *t,
+                                  const skpi_report *r, const char **failed)
+{
+    size_t n_platforms = skpi_taxonomy_count(t, SKPI_PLATFORM);
+    int64_t end, start, change, sum, lo, hi, sum_start = 0;
+    size_t with_data;
+    double growth;
+
+    fprintf(out, "Followers\n");
+    TRY(skpi_report_followers_total(r, &sum, &lo, &hi, &with_data));
+    if (with_data == 0) {
+        fprintf(out, "  No follower tallies were recorded in this period.\n\n");
+        return SKPI_OK;
+    }
+    pad(out, "", LABEL_W);
+    fprintf(out, " %*s %*s %*s %*s\n", NUM_W, "start", NUM_W, "end", NUM_W,
+            "change", NUM_W - 2, "growth");
+    for (uint32_t p = 0; p < n_platforms; p++) {
+        skpi_status st = skpi_report_followers(r, p, &end, &start, &change, &growth);
+        if (st == SKPI_ENODATA)
+            continue; /* a platform nobody read a tally of */
+        TRY(st);
+        sum_start += start;
+        fputs("  ", out);
+        pad(out, entry_name(t, SKPI_PLATFORM, p), LABEL_W - 2);
+        fprintf(out, " %*s %*s %*s %*s\n", NUM_W, num(start).s, NUM_W, num(end).s,
+                NUM_W, num_signed(change, 1).s, NUM_W - 2, pct_signed(growth, 1).s);
+    }
+    fputs("  ", out);
+    pad(out, "Sum over platforms", LABEL_W - 2);
+    fprintf(out, " %*s %*s %*s %*s\n", NUM_W, num(sum_start).s, NUM_W, num(sum).s,
+            NUM_W, num_signed(sum - sum_start, 1).s, NUM_W - 2,
+            pct_signed(sum_start > 0 ? (double)(sum - sum_start) / (double)sum_start
+                                     : NAN,
+                       1).s);
+    fprintf(out,
+            "  The sum counts follows, not people: someone who follows the desk on\n"
+            "  two platforms is counted twice.  Without follower ids the number of\n"
+            "  distinct people is only known to lie between %s (the largest\n"
+            "  platform) and %s (the sum).\n\n",
+            num(lo).s, num(hi).s);
+    return SKPI_OK;
+}
+
+/* The headline figures against the previous period and a year earlier. */
+typedef struct change_row {
+    const char *label;
+    int is_rate;      /* a rate: compare in percentage points */
+    int64_t count[3]; /* now, previous, a year earlier */
+    double rate[3];
+    int missing[3];   /* no reading at all (followers) */
+} change_row;
+
+static void text_change_row(FILE *out, const change_row *row, const headline *h)
+{
+    fputs("  ", out);
+    pad(out, row->label, CH_LABEL_W - 2);
+    if (row->missing[0])
+        fprintf(out, " %*s", NUM_W, "n/a");
+    else
+        fprintf(out, " %*s", NUM_W,
+                row->is_rate ? pct(row->rate[0]).s : num(row->count[0]).s);
+    for (int i = 1; i < 3; i++) {
+        text value, change;
+        if (!h[i].have_data || row->missing[i]) {
+            snprintf(value.s, sizeof value.s, "n/a");
+            snprintf(change.s, sizeof change.s, "n/a");
+        } else if (row->is_rate) {
+            value = pct(row->rate[i]);
+            if (isnan(row->rate[0]) || isnan(row->rate[i]))
+                snprintf(change.s, sizeof change.s, "n/a");
+            else
+                snprintf(change.s, sizeof change.s, "%+.1f pt",
+                         (row->rate[0] - row->rate[i]) * 100.0);
+        } else {
+            value = num(row->count[i]);
+            if (row->count[i] == 0)
+                snprintf(change.s, sizeof change.s, "n/a");
+            else
+                snprintf(change.s, sizeof change.s, "%+.1f %%",
+                         100.0 * (double)(row->count[0] - row->count[i]) /
+                             (double)row->count[i]);
+        }
+        fprintf(out, " %*s %*s", CH_VALUE_W, value.s, CH_CHANGE_W, change.s);
+    }
+    fputc('\n', out);
+}
+
+static void text_change(FILE *out, const period *pd, const headline *h)
+{
+    const change_row rows[] = {
+        {.label = "Inquiries and remarks",
+         .count = {h[0].inquiries, h[1].inquiries, h[2].inquiries}},
+        {.label = "Thanks", .count = {h[0].thanks, h[1].thanks, h[2].thanks}},
+        {.label = "Response rate", .is_rate = 1,
+         .rate = {h[0].response_rate, h[1].response_rate, h[2].response_rate}},
+        {.label = "CSAT", .is_rate = 1, .rate = {h[0].csat, h[1].csat, h[2].csat}},
+        {.label = "Engagements",
+         .count = {h[0].engagements, h[1].engagements, h[2].engagements}},
+        {.label = "Posts", .count = {h[0].posts, h[1].posts, h[2].posts}},
+        {.label = "Followers (sum at end)",
+         .count = {h[0].followers, h[1].followers, h[2].followers},
+         .missing = {h[0].follower_platforms == 0, h[1].follower_platforms == 0,
+                     h[2].follower_platforms == 0}},
+    };
+
+    fprintf(out, "Change against earlier periods\n");
+    for (int i = 1; i < 3; i++) {
+        fprintf(out, "  %-18s", i == 1 ? "previous period" : "a year earlier");
+        if (pd[i].have)
+            fprintf(out, "%s to %s%s\n", pd[i].first, pd[i].last,
+                    h[i].have_data ? "" : " (no data)");
+        else
+            fprintf(out, "n/a\n");
+    }
+    pad(out, "", CH_LABEL_W);
+    fprintf(out, " %*s %*s %*s %*s %*s\n", NUM_W, "this period", CH_VALUE_W,
+            "previous", CH_CHANGE_W, "change", CH_VALUE_W, "year ago", CH_CHANGE_W,
+            "change");
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        text_change_row(out, &rows[i], h);
+}
+
+/* The title, the period by name and as an exact range, and the zone. */
+static skpi_status text_header(FILE *out, const skpi_tracker *t, const char *title,
+                               const char *name, const period *pd, const char **failed)
+{
+    char from[SKPI_TIME_BUFSIZE], to[SKPI_TIME_BUFSIZE];
+
+    TRY(skpi_time_format(t, pd->from, from, sizeof from));
+    TRY(skpi_time_format(t, pd->to, to, sizeof to));
+    fprintf(out, "%s\n", title);
+    for (size_t i = strlen(title); i > 0; i--)
+        fputc('=', out);
+    fprintf(out, "\n\n");
+    fprintf(out, "Period  %s: %s to %s, %lld days\n", name, pd->first, pd->last,
+            (long long)((pd->to - pd->from + 43200) / 86400));
+    fprintf(out, "Range   [%s, %s)\n", from, to);
+    const char *zone = skpi_tracker_zone(t);
+    fprintf(out, "Zone    UTC%s; days are local days\n\n",
+            zone != NULL && strcmp(zone, "Z") != 0 ? zone : "");
+    return SKPI_OK;
+}
+
+/*
+ * Write the text report of [from, to) to `out`.  `title` and `name` (the
+ * period as the user named it) head the report.  Returns a status and, on
+ * error, the failing call in *failed.
+ */
+static skpi_status text_report(FILE *out, const skpi_tracker *t, const char *title,
+                               const char *name, int64_t from, int64_t to,
+                               const char **failed)
+{
+    period pd[3] = {{0}};
+    headline h[3] = {{0}};
+    skpi_report *r[3] = {NULL, NULL, NULL};
+    skpi_status st;
+
+    /* This period, the one before it and the same one a year earlier. */
+    if ((st = period_init(t, &pd[0], from, to, failed)) != SKPI_OK)
+        return st;
+    for (int i = 1; i < 3; i++) {
+        int64_t f, e;
+        st = i == 1 ? skpi_period_previous(t, from, to, &f, &e)
+                    : skpi_period_year_earlier(t, from, to, &f, &e);
+        if (st == SKPI_ETIME) {
+            st = SKPI_OK; /* before 1970: there is no such period */
+            continue;
+        }
+        if (st != SKPI_OK) {
+            *failed = i == 1 ? "skpi_period_previous" : "skpi_period_year_earlier";
+            return st;
+        }
+        if ((st = period_init(t, &pd[i], f, e, failed)) != SKPI_OK)
+            return st;
+    }
+    for (int i = 0; i < 3 && st == SKPI_OK; i++) {
+        if (!pd[i].have)
+            continue;
+        st = skpi_report_new(t, pd[i].from, pd[i].to, NULL, 0, &r[i]);
+        if (st != SKPI_OK)
+            *failed = "skpi_report_new";
+        else
+            st = headline_read(r[i], &h[i], failed);
+    }
+
+    if (st == SKPI_OK)
+        st = text_header(out, t, title, name, &pd[0], failed);
+    if (st == SKPI_OK)
+        st = text_messages(out, t, r[0], failed);
+    if (st == SKPI_OK)
+        st = text_responses(out, t, r[0], failed);
+    if (st == SKPI_OK)
+        st = text_satisfaction(out, t, r[0], failed);
+    if (st == SKPI_OK)
+        st = text_engagement(out, t, r[0], failed);
+    if (st == SKPI_OK)
+        st = text_followers(out, t, r[0], failed);
+    if (st == SKPI_OK)
+        text_change(out, pd, h);
+
+    for (int i = 0; i < 3; i++)
+        skpi_report_free(r[i]);
+    return st;
+}
+
+/* Print the report of the named period in the chosen format. */
+static int print_report(const skpi_tracker *t, const char *title, const char *name,
+                        output_format format)
+{
+    int64_t from, to;
+    skpi_status st = skpi_period_parse(t, name, &from, &to);
+    if (st != SKPI_OK)
+        return fail_status("cannot read the period", st);
+
+    if (format == FORMAT_JSON) {
+        char *json = NULL;
+        size_t len = 0;
+        st = skpi_report_json(t, from, to, NULL, 0, SKPI_JSON_PRETTY, &json, &len);
+        if (st != SKPI_OK)
+            return fail_status("cannot make the JSON report", st);
+        fwrite(json, 1, len, stdout);
+        if (len == 0 || json[len - 1] != '\n')
+            fputc('\n', stdout);
+        skpi_free(json);
+    } else {
+        const char *failed = "?";
+        st = text_report(stdout, t, title, name, from, to, &failed);
+        if (st != SKPI_OK) {
+            char what[96];
+            /* Name the call without its arguments. */
+            snprintf(what, sizeof what, "%.*s", (int)strcspn(failed, "("), failed);
+            return fail_status(what, st);
+        }
+    }
+    return finish_output();
+}
+
+/* ===================================================================== */
+/* Subcommands                                                           */
+/* ===================================================================== */
+
+typedef struct command {
+    const char *name;
+    const char *synopsis; /* the arguments after the name */
+    const char *summary;  /* one line for `skpi --help` */
+    const char *help;     /* `skpi NAME --help` after the usage line */
+    int (*run)(int argc, char **argv); /* argv[0] is the command's name */
+} command;
+
+static int cmd_demo(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
+
+static const command commands[] = {
+    {"demo", "[--format text|json]",
+     "report on the built-in demo data: the founding half year",
+     "Build the demo data set, the half year 2024-H1 of a social-media desk\n"
+     "at UTC+04:00 whose totals are the founding report's (11,685 inquiries\n"
+     "and remarks, 2,710 thanks, 95 % answered, 91 % satisfied, 4,829,520\n"
+     "engagements, 1.7 M / 900 K / 635 K followers), and print its report.\n"
+     "\n"
+     "Options:\n"
+     "  -f, --format FORMAT  text (the default) or json\n"
+     "  -h, --help           show this help\n",
+     cmd_demo},
+    {"help", "[COMMAND]", "show the help of skpi or of one command",
+     "Show the commands of skpi, or the help of COMMAND.\n", cmd_help},
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static const command *find_command(const char *name)
+{
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: %s COMMAND [OPTIONS]\n"
+            "       %s --version | --help\n"
+            "\n"
+            "Commands:\n",
+            PROG, PROG);
+    for (size_t i = 0; i < N_COMMANDS; i++) {
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    }
+    fprintf(out, "\nRun '%s COMMAND --help' for the options of one command.\n", PROG);
+}
+
+static void command_usage(FILE *out, const command *cmd, int full)
+{
+    fprintf(out, "Usage: %s %s %s\n", PROG, cmd->name, cmd->synopsis);
+    if (full)
+        fprintf(out, "\n%s", cmd->help);
+}
+
+/* A usage error: say what is wrong, then how to call the command. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static int bad_usage(const command *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s: ", PROG);
+    if (cmd != NULL)
+        fprintf(stderr, "%s: ", cmd->name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    if (cmd != NULL)
+        command_usage(stderr, cmd, 0);
+    else
+        usage(stderr);
+    return EXIT_USAGE;
+}
+
+/*
+ * Options shared by the reporting commands.  parse_common() consumes the
+ * option at argv[*i] (and its value) if it knows it; it returns 1 if it
+ * did, 0 if not, and -1 after a usage error, with *exit_code set.
+ */
+typedef struct common_options {
+    output_format format;
+    int help;
+} common_options;
+
+static int parse_format(const command *cmd, const char *value, common_options *o,
+                        int *exit_code)
+{
+    if (strcmp(value, "text") == 0)
+        o->format = FORMAT_TEXT;
+    else if (strcmp(value, "json") == 0)
+        o->format = FORMAT_JSON;
+    else {
+        *exit_code = bad_usage(cmd, "unknown format '%s' (expected text or json)", value);
+        return -1;
+    }
+    return 1;
+}
+
+static int parse_common(const command *cmd, int argc, char **argv, int *i,
+                        common_options *o, int *exit_code)
+{
+    const char *arg = argv[*i];
+    if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+        o->help = 1;
+        return 1;
+    }
+    if (strncmp(arg, "--format=", 9) == 0)
+        return parse_format(cmd, arg + 9, o, exit_code);
+    if (strcmp(arg, "--format") == 0 || strcmp(arg, "-f") == 0) {
+        if (*i + 1 >= argc) {
+            *exit_code = bad_usage(cmd, "option '%s' needs a value", arg);
+            return -1;
+        }
+        return parse_format(cmd, argv[++*i], o, exit_code);
+    }
+    return 0;
+}
+
+static int cmd_demo(int argc, char **argv)
+{
+    const command *cmd = find_command("demo");
+    common_options o = {FORMAT_TEXT, 0};
+    skpi_options *opts = NULL;
+    skpi_tracker *t = NULL;
+    skpi_status st;
+    int rc;
+
+    for (int i = 1; i < argc; i++) {
+        int code = EXIT_USAGE;
+        int took = parse_common(cmd, argc, argv, &i, &o, &code);
+        if (took < 0)
+            return code;
+        if (took == 0)
+            return bad_usage(cmd, "%s '%s'",
+                             argv[i][0] == '-' ? "unknown option" : "unexpected argument",
+                             argv[i]);
+    }
+    if (o.help) {
+        command_usage(stdout, cmd, 1);
+        return finish_output();
+    }
+
+    /* The desk's tracker: local time UTC+04:00, day buckets, the default
+     * rating scale and SLA targets. */
+    if ((st = skpi_options_new(&opts)) != SKPI_OK)
+        return fail_status("cannot create the tracker options", st);
+    st = skpi_options_set_zone(opts, "+04:00");
+    if (st == SKPI_OK)
+        st = skpi_options_set_bucket(opts, SKPI_BUCKET_DAY);
+    if (st != SKPI_OK) {
+        skpi_options_free(opts);
+        return fail_status("cannot set the tracker options", st);
+    }
+    st = skpi_tracker_new(opts, &t);
+    skpi_options_free(opts);
+    if (st != SKPI_OK)
+        return fail_status("cannot create the tracker", st);
+
+    if ((st = demo_build(t)) != SKPI_OK)
+        rc = fail_status("cannot build the demo data", st);
+    else
+        rc = print_report(t, "Social media desk report (demo data)", demo_period(),
+                          o.format);
+    skpi_tracker_free(t);
+    return rc;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    const command *cmd = find_command("help");
+    if (argc > 2)
+        return bad_usage(cmd, "unexpected argument '%s'", argv[2]);
+    if (argc == 2) {
+        const command *target = find_command(argv[1]);
+        if (target == NULL)
+            return bad_usage(cmd, "unknown command '%s'", argv[1]);
+        command_usage(stdout, target, 1);
+    } else {
+        usage(stdout);
+    }
+    return finish_output();
+}
+
+/* ===================================================================== */
+/* main                                                                  */
+/* ===================================================================== */
+
+int main(int argc, char **argv)
+{
+    const command *cmd;
+
+    if (argc < 2)
+        return bad_usage(NULL, "%s", "no command given");
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+        printf("%s %s\n", PROG, skpi_version_string());
+        return finish_output();
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(stdout);
+        return finish_output();
+    }
+    if (argv[1][0] == '-')
+        return bad_usage(NULL, "unknown option '%s'", argv[1]);
+    cmd = find_command(argv[1]);
+    if (cmd == NULL)
+        return bad_usage(NULL, "unknown command '%s'", argv[1]);
+    return cmd->run(argc - 1, argv + 1);
+}

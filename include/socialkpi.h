@@ -1,0 +1,712 @@
+/*
+ * socialkpi.h -- the public API of libsocialkpi.
+ *
+ * libsocialkpi measures a customer-service desk on social media: messages
+ * received by platform and category, how many were answered and how fast,
+ * satisfaction, engagement with the desk's own posts, followers, and how all
+ * of this moves from one period to the next.  This header is the
+ * specification: every function is documented here, with its parameters,
+ * the status codes it returns, who owns what it returns and whether it may
+ * run concurrently with other calls.  doc/ expands on the KPI definitions
+ * (doc/kpi.md), the JSON report (doc/report-json.md) and threading
+ * (doc/threading.md).
+ *
+ * Conventions used throughout
+ * ---------------------------
+ *  - Every public name starts with skpi_ (functions, types) or SKPI_
+ *    (macros, enumerators).
+ *  - Fallible functions return an skpi_status; SKPI_OK is 0.  On any other
+ *    status the objects passed in are unchanged and out-parameters are left
+ *    untouched.  skpi_strerror() gives a sentence, skpi_status_name() the
+ *    enumerator's name.
+ *  - Times are int64_t Unix seconds (UTC).  Accepted times lie in
+ *    [SKPI_TIME_MIN, SKPI_TIME_MAX): 1970-01-01T00:00:00Z inclusive to
+ *    2200-01-01T00:00:00Z exclusive.  Ranges may span the whole buckets
+ *    that hold accepted times, so in a zone away from UTC a range may start
+ *    a few hours before SKPI_TIME_MIN or end a few hours after
+ *    SKPI_TIME_MAX (local 1970-01-01 to local 2200-01-01 and a day either
+ *    side is always reportable).
+ *  - Counts and metric values are int64_t; sizes are size_t; taxonomy ids
+ *    are uint32_t.  SKPI_ALL in place of an id means "all of them".
+ *  - Suffixes: _new creates an object that the caller frees with the
+ *    matching _free (every _free accepts NULL); _slug marks the convenience
+ *    form of a call that takes slugs instead of integer ids.
+ *  - Ownership: an object returned through a `**out` parameter belongs to
+ *    the caller.  A `const char *` returned by a getter is borrowed: it
+ *    stays valid for the lifetime of the object it came from.  A buffer
+ *    returned through `char **out` belongs to the caller and is released
+ *    with skpi_free() (never libc free(), so that bindings work).
+ *  - Thread safety: the library has no global mutable state.  Functions that
+ *    take a `const` handle only read it.  What may run concurrently on one
+ *    tracker is stated per function and summarised in doc/threading.md:
+ *    recording and reporting may run from any number of threads at once.
+ */
+#ifndef SOCIALKPI_H
+#define SOCIALKPI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "socialkpi_version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* SKPI_API marks the exported symbols; everything else in the shared
+ * library is hidden (it is built with -fvisibility=hidden). */
+#if defined(_WIN32) && defined(SKPI_BUILDING)
+#define SKPI_API __declspec(dllexport)
+#elif defined(_WIN32)
+#define SKPI_API __declspec(dllimport)
+#elif defined(__GNUC__) && __GNUC__ >= 4
+#define SKPI_API __attribute__((visibility("default")))
+#else
+#define SKPI_API
+#endif
+
+/* ===================================================================== */
+/* Status codes                                                          */
+/* ===================================================================== */
+
+/**
+ * Result of every fallible call.  Values are stable across releases; new
+ * codes are only ever appended.
+ */
+typedef enum skpi_status {
+    SKPI_OK = 0,          /* success */
+    SKPI_EINVAL = 1,      /* a required pointer is NULL or an argument is malformed */
+    SKPI_ENOMEM = 2,      /* memory allocation failed */
+    SKPI_ENOTFOUND = 3,   /* no such id or slug */
+    SKPI_EEXIST = 4,      /* the slug is already registered */
+    SKPI_ESLUG = 5,       /* a slug is not [a-z0-9_]{1,32} */
+    SKPI_ELABEL = 6,      /* a label is not valid UTF-8 or is too long */
+    SKPI_ELIMIT = 7,      /* a fixed capacity (taxonomy size, SLA targets) is full */
+    SKPI_ETIME = 8,       /* a time lies outside [SKPI_TIME_MIN, SKPI_TIME_MAX) */
+    SKPI_ECOUNT = 9,      /* a count is zero or negative where that makes no sense */
+    SKPI_ERATING = 10,    /* a rating lies outside the tracker's scale */
+    SKPI_EOVERFLOW = 11,  /* a counter or a sum would overflow int64_t */
+    SKPI_EORDER = 12,     /* a reply is earlier than the message it answers */
+    SKPI_EPARSE = 13,     /* a time or period string cannot be parsed */
+    SKPI_ERANGE = 14,     /* a range is empty or reversed (from >= to) */
+    SKPI_EALIGN = 15,     /* a range boundary is not on a bucket boundary */
+    SKPI_EZONE = 16,      /* a time zone is not recognised */
+    SKPI_EOPTION = 17,    /* an option value is invalid */
+    SKPI_ENODATA = 18,    /* the range holds no value for what was asked */
+    SKPI_EBUFSIZE = 19    /* the caller's buffer is too small */
+} skpi_status;
+
+/**
+ * Return a static English sentence describing `status`.
+ * Never returns NULL; an unknown value gives "unknown status".
+ * The string is static: do not free it.  Thread-safe.
+ */
+SKPI_API const char *skpi_strerror(skpi_status status);
+
+/**
+ * Return the enumerator name of `status` ("SKPI_EINVAL"), or
+ * "SKPI_UNKNOWN" for a value that is not a status.  Static; thread-safe.
+ */
+SKPI_API const char *skpi_status_name(skpi_status status);
+
+/**
+ * Release a buffer that the library returned through a `char **`
+ * out-parameter.  NULL is a no-op.  Thread-safe.
+ */
+SKPI_API void skpi_free(void *ptr);
+
+/* ===================================================================== */
+/* Version                                                               */
+/* ===================================================================== */
+
+/** Return the run-time library version as "MAJOR.MINOR.PATCH" (static). */
+SKPI_API const char *skpi_version_string(void);
+
+/** Return the run-time library version as MAJOR*10000 + MINOR*100 + PATCH. */
+SKPI_API uint32_t skpi_version_number(void);
+
+/* ===================================================================== */
+/* Limits and constants (also available as functions, for bindings)      */
+/* ===================================================================== */
+
+#define SKPI_TIME_MIN INT64_C(0)          /* 1970-01-01T00:00:00Z */
+#define SKPI_TIME_MAX INT64_C(7258118400) /* 2200-01-01T00:00:00Z */
+
+#define SKPI_ALL UINT32_MAX /* in place of an id: every platform / category / ... */
+
+#define SKPI_MAX_PLATFORMS 32
+#define SKPI_MAX_GROUPS 16
+#define SKPI_MAX_CATEGORIES 64
+#define SKPI_MAX_KINDS 32
+#define SKPI_MAX_SLA 8
+#define SKPI_SLUG_MAX 32   /* bytes, without the terminating NUL */
+#define SKPI_LABEL_MAX 256 /* bytes, without the terminating NUL */
+#define SKPI_RATING_SPAN_MAX 101 /* at most this many distinct scores */
+#define SKPI_FOLLOWERS_MAX ((INT64_C(1) << 46) - 1) /* largest follower tally */
+#define SKPI_TIME_BUFSIZE 32 /* enough for skpi_time_format() output */
+
+/**
+ * Return the capacity of one taxonomy dimension (SKPI_MAX_PLATFORMS and so
+ * on), or 0 for an unknown dimension.  Thread-safe.
+ */
+SKPI_API size_t skpi_taxonomy_capacity(int dim);
+
+/* ===================================================================== */
+/* Options                                                               */
+/* ===================================================================== */
+
+/** Width of the time buckets in which a tracker aggregates. */
+typedef enum skpi_bucket {
+    SKPI_BUCKET_DAY = 0, /* local calendar day (default) */
+    SKPI_BUCKET_HOUR = 1 /* local clock hour */
+} skpi_bucket;
+
+/**
+ * Creation options of a tracker.  Opaque, so that new options never break
+ * the ABI.  Defaults: zone "Z" (UTC), day buckets, ratings 1..5 with
+ * "satisfied" meaning >= 4, SLA targets 3600 s and 86400 s.
+ */
+typedef struct skpi_options skpi_options;
+
+/**
+ * Create an options object holding the defaults.
+ * Returns SKPI_OK, SKPI_EINVAL (out is NULL) or SKPI_ENOMEM.
+ * The caller owns *out and frees it with skpi_options_free().
+ * Thread-safe (touches no shared state).
+ */
+SKPI_API skpi_status skpi_options_new(skpi_options **out);
+
+/** Free an options object.  NULL is a no-op. */
+SKPI_API void skpi_options_free(skpi_options *opts);
+
+/**
+ * Set the tracker's time zone: a fixed UTC offset written "+04:00",
+ * "-03:30", "+0530", "+04" or "Z"/"UTC".  Offsets range over -14:00..+14:00.
+ * Buckets and named periods follow this zone's local calendar.
+ * Returns SKPI_OK, SKPI_EINVAL (NULL argument) or SKPI_EZONE (not a
+ * recognised zone; opts unchanged).  IANA zone names are reserved for a
+ * later release and currently give SKPI_EZONE.
+ */
+SKPI_API skpi_status skpi_options_set_zone(skpi_options *opts, const char *zone);
+
+/**
+ * Set the bucket resolution.
+ * Returns SKPI_OK, SKPI_EINVAL (opts NULL) or SKPI_EOPTION (not an
+ * skpi_bucket value).
+ */
+SKPI_API skpi_status skpi_options_set_bucket(skpi_options *opts, int bucket);
+
+/**
+ * Set the rating scale [lo, hi] and the lowest score that counts as
+ * satisfied.  Requires 0 <= lo < hi, hi - lo + 1 <= SKPI_RATING_SPAN_MAX
+ * and lo <= satisfied <= hi.
+ * Returns SKPI_OK, SKPI_EINVAL (opts NULL) or SKPI_EOPTION.
+ */
+SKPI_API skpi_status skpi_options_set_rating_scale(skpi_options *opts, int lo,
+                                                   int hi, int satisfied);
+
+/**
+ * Set the SLA targets, in seconds, replacing the defaults.  `n` may be 0
+ * (no targets) up to SKPI_MAX_SLA; each target must be > 0 and the list
+ * strictly increasing.  The array is copied.
+ * Returns SKPI_OK, SKPI_EINVAL (opts NULL, or seconds NULL with n > 0),
+ * SKPI_ELIMIT (n too large) or SKPI_EOPTION (a target <= 0 or not
+ * increasing).
+ */
+SKPI_API skpi_status skpi_options_set_sla(skpi_options *opts,
+                                          const int64_t *seconds, size_t n);
+
+/* ===================================================================== */
+/* Tracker                                                               */
+/* ===================================================================== */
+
+/** The object that holds every count.  Opaque. */
+typedef struct skpi_tracker skpi_tracker;
+
+/**
+ * Create a tracker.  `opts` may be NULL for the defaults; it is copied, so
+ * the caller may free it right after.  The new tracker holds the built-in
+ * taxonomy (see below).
+ * Returns SKPI_OK, SKPI_EINVAL (out is NULL) or SKPI_ENOMEM.
+ * The caller owns *out and frees it with skpi_tracker_free().
+ */
+SKPI_API skpi_status skpi_tracker_new(const skpi_options *opts,
+                                      skpi_tracker **out);
+
+/**
+ * Free a tracker and everything it holds.  NULL is a no-op.  Must not run
+ * concurrently with any other call on the same tracker, and reports made
+ * from it must not be used afterwards for slugs or labels.
+ */
+SKPI_API void skpi_tracker_free(skpi_tracker *t);
+
+/**
+ * Return the tracker's zone in canonical form ("+04:00", "Z").  Borrowed:
+ * valid for the tracker's lifetime.  Returns NULL if t is NULL.
+ */
+SKPI_API const char *skpi_tracker_zone(const skpi_tracker *t);
+
+/** Return the tracker's bucket resolution (an skpi_bucket), or -1 if t is NULL. */
+SKPI_API int skpi_tracker_bucket(const skpi_tracker *t);
+
+/**
+ * Read the rating scale.  Any out-parameter may be NULL.
+ * Returns SKPI_OK or SKPI_EINVAL (t NULL).
+ */
+SKPI_API skpi_status skpi_tracker_rating_scale(const skpi_tracker *t, int *lo,
+                                               int *hi, int *satisfied);
+
+/** Return the number of SLA targets (0 if t is NULL). */
+SKPI_API size_t skpi_tracker_sla_count(const skpi_tracker *t);
+
+/**
+ * Read SLA target number `index` (in increasing order) into *seconds.
+ * Returns SKPI_OK, SKPI_EINVAL (NULL argument) or SKPI_ENOTFOUND (index
+ * out of range).
+ */
+SKPI_API skpi_status skpi_tracker_sla(const skpi_tracker *t, size_t index,
+                                      int64_t *seconds);
+
+/* ===================================================================== */
+/* Taxonomy                                                              */
+/* ===================================================================== */
+
+/*
+ * Four dimensions, each a list of entries with a slug ([a-z0-9_]{1,32}), a
+ * UTF-8 display label and a small integer id (0, 1, 2, ... in order of
+ * registration).  Entries are never removed, so ids stay valid for the
+ * tracker's lifetime.  The built-in entries always carry these ids:
+ *
+ *   platforms:  0 twitter ("X / Twitter"), 1 facebook, 2 instagram
+ *   groups:     0 inquiry, 1 complaint, 2 appreciation
+ *   categories: 0 general_inquiry, 1 help_request, 2 traffic_inquiry,
+ *               3 criminal_inquiry          (group inquiry, expect an answer)
+ *               4 service_complaint, 5 general_complaint
+ *                                            (group complaint, expect an answer)
+ *               6 thanks                    (group appreciation, no answer expected)
+ *   kinds:      0 like, 1 share, 2 comment
+ *
+ * "Inquiries and remarks" are the messages of every group except the
+ * built-in appreciation group.
+ */
+typedef enum skpi_dim {
+    SKPI_PLATFORM = 0,
+    SKPI_GROUP = 1,
+    SKPI_CATEGORY = 2,
+    SKPI_KIND = 3
+} skpi_dim;
+
+#define SKPI_PLATFORM_TWITTER 0u
+#define SKPI_PLATFORM_FACEBOOK 1u
+#define SKPI_PLATFORM_INSTAGRAM 2u
+#define SKPI_GROUP_INQUIRY 0u
+#define SKPI_GROUP_COMPLAINT 1u
+#define SKPI_GROUP_APPRECIATION 2u
+#define SKPI_CATEGORY_GENERAL_INQUIRY 0u
+#define SKPI_CATEGORY_HELP_REQUEST 1u
+#define SKPI_CATEGORY_TRAFFIC_INQUIRY 2u
+#define SKPI_CATEGORY_CRIMINAL_INQUIRY 3u
+#define SKPI_CATEGORY_SERVICE_COMPLAINT 4u
+#define SKPI_CATEGORY_GENERAL_COMPLAINT 5u
+#define SKPI_CATEGORY_THANKS 6u
+#define SKPI_KIND_LIKE 0u
+#define SKPI_KIND_SHARE 1u
+#define SKPI_KIND_COMMENT 2u
+
+/**
+ * Register a platform, group or engagement kind.  `label` may be NULL, in
+ * which case the slug is the label; it is copied.  Categories need
+ * skpi_category_add() (this call gives SKPI_EINVAL for SKPI_CATEGORY).
+ * On success *id (if id is not NULL) receives the new id.
+ * Returns SKPI_OK, SKPI_EINVAL (t or slug NULL, bad dim), SKPI_ESLUG,
+ * SKPI_ELABEL, SKPI_EEXIST (slug taken in this dimension), SKPI_ELIMIT
+ * (dimension full) or SKPI_ENOMEM; on error nothing is registered.
+ * Thread-safe: may run concurrently with recording and reporting.
+ */
+SKPI_API skpi_status skpi_taxonomy_add(skpi_tracker *t, int dim,
+                                       const char *slug, const char *label,
+                                       uint32_t *id);
+
+/**
+ * Register a message category in `group`; `expects_answer` (0 or 1) says
+ * whether its messages count in the response rate.  Otherwise as
+ * skpi_taxonomy_add(), plus SKPI_ENOTFOUND for an unknown group.
+ */
+SKPI_API skpi_status skpi_category_add(skpi_tracker *t, const char *slug,
+                                       const char *label, uint32_t group,
+                                       int expects_answer, uint32_t *id);
+
+/**
+ * Look up the id of `slug` in dimension `dim`.
+ * Returns SKPI_OK, SKPI_EINVAL (NULL argument, bad dim) or SKPI_ENOTFOUND.
+ * Thread-safe.
+ */
+SKPI_API skpi_status skpi_taxonomy_find(const skpi_tracker *t, int dim,
+                                        const char *slug, uint32_t *id);
+
+/** Return how many entries dimension `dim` holds (0 for NULL t or bad dim). */
+SKPI_API size_t skpi_taxonomy_count(const skpi_tracker *t, int dim);
+
+/**
+ * Return the slug of entry `id`, or NULL if there is none.  Borrowed: valid
+ * for the tracker's lifetime.  Thread-safe.
+ */
+SKPI_API const char *skpi_taxonomy_slug(const skpi_tracker *t, int dim,
+                                        uint32_t id);
+
+/** Return the UTF-8 label of entry `id`, or NULL.  Borrowed, as above. */
+SKPI_API const char *skpi_taxonomy_label(const skpi_tracker *t, int dim,
+                                         uint32_t id);
+
+/**
+ * Read a category's group and whether it expects an answer.  Either
+ * out-parameter may be NULL.
+ * Returns SKPI_OK, SKPI_EINVAL (t NULL) or SKPI_ENOTFOUND.
+ */
+SKPI_API skpi_status skpi_category_info(const skpi_tracker *t,
+                                        uint32_t category, uint32_t *group,
+                                        int *expects_answer);
+
+/* ===================================================================== */
+/* Recording                                                             */
+/* ===================================================================== */
+
+/*
+ * Each call adds one event to the bucket that holds `time` in the tracker's
+ * zone.  All recording calls are thread-safe: any number of threads may
+ * record into one tracker at once, while others report.  Counts are exact.
+ * Common errors: SKPI_EINVAL (t NULL), SKPI_ENOTFOUND (unknown id),
+ * SKPI_ETIME, SKPI_ENOMEM; on any error nothing is recorded.
+ */
+
+/** Record one message received on `platform` in `category` at `time`. */
+SKPI_API skpi_status skpi_record_message(skpi_tracker *t, uint32_t platform,
+                                         uint32_t category, int64_t time);
+
+/**
+ * Record the first reply to a message that arrived at `received` and was
+ * answered at `replied` (the caller matched the two).  It counts as
+ * answered in the bucket of `received`, and for every SLA target T with
+ * replied - received <= T as answered within T.  The message itself must be
+ * recorded separately with skpi_record_message().  Answers to categories
+ * that expect no answer are kept but do not enter the response rate.
+ * Returns also SKPI_EORDER (replied < received).
+ */
+SKPI_API skpi_status skpi_record_response(skpi_tracker *t, uint32_t platform,
+                                          uint32_t category, int64_t received,
+                                          int64_t replied);
+
+/**
+ * Record `count` (>= 1) engagements of `kind` with the desk's posts.
+ * Returns also SKPI_ECOUNT (count <= 0) and SKPI_EOVERFLOW (the bucket's
+ * counter would pass INT64_MAX).
+ */
+SKPI_API skpi_status skpi_record_engagement(skpi_tracker *t, uint32_t platform,
+                                            uint32_t kind, int64_t time,
+                                            int64_t count);
+
+/**
+ * Record `count` (>= 1) posts the desk published.
+ * Returns also SKPI_ECOUNT and SKPI_EOVERFLOW.
+ */
+SKPI_API skpi_status skpi_record_posts(skpi_tracker *t, uint32_t platform,
+                                       int64_t time, int64_t count);
+
+/**
+ * Record a follower tally (a gauge) read at `time`.  Within a bucket the
+ * reading with the latest time wins; of readings with the same time, the
+ * largest tally wins (so the result never depends on arrival order).
+ * 0 <= tally <= SKPI_FOLLOWERS_MAX.
+ * Returns also SKPI_ECOUNT (tally < 0) and SKPI_EOVERFLOW (too large).
+ */
+SKPI_API skpi_status skpi_record_followers(skpi_tracker *t, uint32_t platform,
+                                           int64_t time, int64_t tally);
+
+/**
+ * Record one satisfaction rating `score` on the tracker's scale.
+ * Returns also SKPI_ERATING (outside the scale).
+ */
+SKPI_API skpi_status skpi_record_rating(skpi_tracker *t, uint32_t platform,
+                                        int64_t time, int score);
+
+/*
+ * The same six calls taking slugs.  They cost a slug lookup each; hot paths
+ * should resolve ids once with skpi_taxonomy_find().  A NULL slug gives
+ * SKPI_EINVAL, an unknown one SKPI_ENOTFOUND.
+ */
+SKPI_API skpi_status skpi_record_message_slug(skpi_tracker *t,
+                                              const char *platform,
+                                              const char *category,
+                                              int64_t time);
+SKPI_API skpi_status skpi_record_response_slug(skpi_tracker *t,
+                                               const char *platform,
+                                               const char *category,
+                                               int64_t received,
+                                               int64_t replied);
+SKPI_API skpi_status skpi_record_engagement_slug(skpi_tracker *t,
+                                                 const char *platform,
+                                                 const char *kind,
+                                                 int64_t time, int64_t count);
+SKPI_API skpi_status skpi_record_posts_slug(skpi_tracker *t,
+                                            const char *platform,
+                                            int64_t time, int64_t count);
+SKPI_API skpi_status skpi_record_followers_slug(skpi_tracker *t,
+                                                const char *platform,
+                                                int64_t time, int64_t tally);
+SKPI_API skpi_status skpi_record_rating_slug(skpi_tracker *t,
+                                             const char *platform,
+                                             int64_t time, int score);
+
+/* ===================================================================== */
+/* Times and periods                                                     */
+/* ===================================================================== */
+
+/**
+ * Parse a time: ISO 8601 "YYYY-MM-DDTHH:MM[:SS[.fff]]" followed by "Z" or
+ * an offset ("+04:00", "+0400", "+04"; a space may replace the "T";
+ * fractional seconds are truncated toward the earlier second), or integer
+ * Unix seconds ("1704067200").  A bare date or a time without a zone is
+ * refused, because its instant would be ambiguous.
+ * Returns SKPI_OK, SKPI_EINVAL (NULL argument), SKPI_EPARSE or SKPI_ETIME.
+ * Thread-safe.
+ */
+SKPI_API skpi_status skpi_time_parse(const char *text, int64_t *out);
+
+/**
+ * Write `time` as local ISO 8601 in the tracker's zone
+ * ("2024-01-01T00:00:00+04:00", or "...Z" for UTC) into buf, NUL-terminated.
+ * SKPI_TIME_BUFSIZE bytes always suffice.
+ * Returns SKPI_OK, SKPI_EINVAL, SKPI_ETIME or SKPI_EBUFSIZE.  Thread-safe.
+ */
+SKPI_API skpi_status skpi_time_format(const skpi_tracker *t, int64_t time,
+                                      char *buf, size_t size);
+
+/**
+ * Parse a period into the half-open range [*from, *to) of Unix seconds, in
+ * the tracker's zone.  Accepted forms:
+ *   "2024"        the year            "2024-H1"     a half year (H1, H2)
+ *   "2024-Q2"     a quarter (Q1..Q4)  "2024-03"     a month
+ *   "2024-W09"    an ISO 8601 week (Monday to Monday; W53 only in years
+ *                 that have one)
+ *   "2024-03-01"  a day
+ *   "A/B"         an explicit range; A and B are each a date (local
+ *                 midnight) or an ISO 8601 time with zone as accepted by
+ *                 skpi_time_parse(); bare Unix seconds are refused here, so
+ *                 that "2024/2025" is an error, not two seconds of 1970
+ * Text is matched exactly: no surrounding spaces, 4-digit years.
+ * Returns SKPI_OK, SKPI_EINVAL (NULL argument), SKPI_EPARSE (not one of the
+ * forms, or a date that does not exist such as 2023-02-29 or 2021-W53),
+ * SKPI_ERANGE (A >= B) or SKPI_ETIME (outside the reportable span; see
+ * the conventions at the top).  Thread-safe.
+ */
+SKPI_API skpi_status skpi_period_parse(const skpi_tracker *t, const char *text,
+                                       int64_t *from, int64_t *to);
+
+/**
+ * Compute the period before [from, to) of equal length.  Length is counted
+ * in calendar months when both ends are local midnights on the 1st of a
+ * month (so the period before 2024-Q2 is 2024-Q1, and before 2024-H1 is
+ * 2023-H2), else in local days when both ends are local midnights (weeks,
+ * days, day ranges), else in seconds.
+ * Returns SKPI_OK, SKPI_EINVAL, SKPI_ERANGE (from >= to) or SKPI_ETIME (the
+ * result would start before SKPI_TIME_MIN).  Thread-safe.
+ */
+SKPI_API skpi_status skpi_period_previous(const skpi_tracker *t, int64_t from,
+                                          int64_t to, int64_t *prev_from,
+                                          int64_t *prev_to);
+
+/**
+ * Compute the same period one year earlier.  A range of whole months
+ * (both ends local midnights on the 1st) moves back 12 months.  Otherwise a
+ * range of whole ISO weeks (both ends Monday midnights) maps to the same
+ * week numbers of the previous ISO year (week 53 becomes week 52 where the
+ * earlier year has none; the range keeps its length).  Any other range
+ * moves both ends back 12 calendar months in local time; a 29 February
+ * becomes 28 February as a start and 1 March as an end (so the range
+ * "through 28 February 2024" maps to "through 28 February 2023").
+ * Returns SKPI_OK, SKPI_EINVAL, SKPI_ERANGE or SKPI_ETIME.  Thread-safe.
+ */
+SKPI_API skpi_status skpi_period_year_earlier(const skpi_tracker *t,
+                                              int64_t from, int64_t to,
+                                              int64_t *prev_from,
+                                              int64_t *prev_to);
+
+/* ===================================================================== */
+/* Reports                                                               */
+/* ===================================================================== */
+
+/**
+ * The KPIs of one range of whole buckets, optionally restricted to some
+ * platforms, computed once and read with the getters below.  Opaque and
+ * immutable: getters never change it, and any number of threads may read
+ * one report at once.  doc/kpi.md defines every figure.
+ */
+typedef struct skpi_report skpi_report;
+
+/**
+ * Compute the report of [from, to).  Both ends must be bucket boundaries
+ * in the tracker's zone (skpi_period_parse() always gives such ranges).
+ * `platforms` lists the platform ids to include (n_platforms of them); NULL
+ * with n_platforms 0 means every platform.  The report counts the taxonomy
+ * as it stands when it is made; ids registered later give SKPI_ENOTFOUND
+ * from its getters.
+ * Returns SKPI_OK, SKPI_EINVAL (t or out NULL, platforms NULL with
+ * n_platforms > 0), SKPI_ETIME, SKPI_ERANGE (from >= to), SKPI_EALIGN,
+ * SKPI_ENOTFOUND (an unknown platform id), SKPI_EOVERFLOW (a sum over the
+ * range passes INT64_MAX) or SKPI_ENOMEM.  The caller owns *out and frees it
+ * with skpi_report_free().  Thread-safe: may run while other threads record;
+ * each counter is read atomically, and events recorded meanwhile are either
+ * counted or not.
+ */
+SKPI_API skpi_status skpi_report_new(const skpi_tracker *t, int64_t from,
+                                     int64_t to, const uint32_t *platforms,
+                                     size_t n_platforms, skpi_report **out);
+
+/** Free a report.  NULL is a no-op. */
+SKPI_API void skpi_report_free(skpi_report *r);
+
+/*
+ * Getters.  Every getter returns SKPI_OK, SKPI_EINVAL (r or a required
+ * out-parameter NULL) or SKPI_ENOTFOUND (an id the report does not know);
+ * the ones that can say more list it.  `platform`, `category`, `kind` and
+ * `group` accept SKPI_ALL.  A platform left out by the report's filter
+ * reads as zero.  A rate whose denominator is zero is NaN (JSON null).
+ */
+
+/**
+ * Number of entries of dimension `dim` that the report knows (the
+ * taxonomy's size when the report was made): ids below it are valid in the
+ * getters.  0 for a NULL report or a bad dim.
+ */
+SKPI_API size_t skpi_report_taxonomy_count(const skpi_report *r, int dim);
+
+/** The report's range [from, to) in Unix seconds. */
+SKPI_API skpi_status skpi_report_range(const skpi_report *r, int64_t *from,
+                                       int64_t *to);
+
+/** Messages received on `platform` in `category`. */
+SKPI_API skpi_status skpi_report_messages(const skpi_report *r,
+                                          uint32_t platform, uint32_t category,
+                                          int64_t *count);
+
+/** Messages received on `platform` in the categories of `group`. */
+SKPI_API skpi_status skpi_report_group_messages(const skpi_report *r,
+                                                uint32_t platform,
+                                                uint32_t group, int64_t *count);
+
+/** "Inquiries and remarks": messages of every group but appreciation. */
+SKPI_API skpi_status skpi_report_inquiries_and_remarks(const skpi_report *r,
+                                                       uint32_t platform,
+                                                       int64_t *count);
+
+/**
+ * Response rate: `answered` / `expected`, where expected counts the
+ * messages of categories that expect an answer (by arrival bucket) and
+ * answered the first replies to them.  A category that expects no answer
+ * gives expected 0 and the replies it got.  Any out-parameter but one may
+ * be NULL.
+ */
+SKPI_API skpi_status skpi_report_responses(const skpi_report *r,
+                                           uint32_t platform, uint32_t category,
+                                           int64_t *expected, int64_t *answered,
+                                           double *rate);
+
+/**
+ * SLA attainment for target number `index` (see skpi_tracker_sla()):
+ * `within` messages answered within *seconds / `expected`.  Out-parameters
+ * may be NULL.  SKPI_ENOTFOUND also for an index out of range.
+ */
+SKPI_API skpi_status skpi_report_sla(const skpi_report *r, size_t index,
+                                     uint32_t platform, uint32_t category,
+                                     int64_t *seconds, int64_t *within,
+                                     int64_t *expected, double *rate);
+
+/** Number of ratings equal to `score` (SKPI_ERATING outside the scale). */
+SKPI_API skpi_status skpi_report_rating_count(const skpi_report *r,
+                                              uint32_t platform, int score,
+                                              int64_t *count);
+
+/**
+ * CSAT: `satisfied` (ratings >= the tracker's threshold) / `ratings`, and
+ * the mean score (NaN without ratings).  Out-parameters may be NULL.
+ */
+SKPI_API skpi_status skpi_report_csat(const skpi_report *r, uint32_t platform,
+                                      int64_t *ratings, int64_t *satisfied,
+                                      double *rate, double *mean);
+
+/** Engagements of `kind` on `platform`. */
+SKPI_API skpi_status skpi_report_engagement(const skpi_report *r,
+                                            uint32_t platform, uint32_t kind,
+                                            int64_t *count);
+
+/**
+ * Posts published on `platform`, and engagements (all kinds) per post on
+ * that platform (NaN without posts).  Out-parameters may be NULL.
+ */
+SKPI_API skpi_status skpi_report_posts(const skpi_report *r, uint32_t platform,
+                                       int64_t *posts, double *per_post);
+
+/**
+ * Followers of one platform (not SKPI_ALL): `end` is the latest reading in
+ * the range; `start` the latest reading before the range, or, if there is
+ * none, the earliest reading in it; `change` = end - start; `growth` =
+ * change / start (NaN if start is 0).  Out-parameters may be NULL.
+ * Returns also SKPI_ENODATA when the range holds no reading for the
+ * platform (out-parameters untouched).
+ */
+SKPI_API skpi_status skpi_report_followers(const skpi_report *r,
+                                           uint32_t platform, int64_t *end,
+                                           int64_t *start, int64_t *change,
+                                           double *growth);
+
+/**
+ * Followers across the report's platforms: `sum` of the end readings (a
+ * count of follows, not of people), and the bounds on distinct people
+ * without follower ids: max(end) <= unique <= sum.  `platforms_with_data`
+ * tells how many platforms had a reading.  Out-parameters may be NULL.
+ */
+SKPI_API skpi_status skpi_report_followers_total(const skpi_report *r,
+                                                 int64_t *sum,
+                                                 int64_t *unique_lo,
+                                                 int64_t *unique_hi,
+                                                 size_t *platforms_with_data);
+
+/**
+ * Engagement rate per follower on `platform` (or SKPI_ALL): engagements
+ * (all kinds) / followers at the end of the range (the sum of end readings
+ * for SKPI_ALL).  Out-parameters may be NULL; rate NaN without followers.
+ */
+SKPI_API skpi_status skpi_report_engagement_rate(const skpi_report *r,
+                                                 uint32_t platform,
+                                                 int64_t *engagements,
+                                                 int64_t *followers,
+                                                 double *rate);
+
+/* ===================================================================== */
+/* JSON report                                                           */
+/* ===================================================================== */
+
+#define SKPI_JSON_PRETTY 1u    /* indent with two spaces, one key a line */
+#define SKPI_JSON_NO_CHANGE 2u /* leave out the "change" object */
+
+/**
+ * Render the report of [from, to) (filtered as skpi_report_new()) as JSON,
+ * including the change against skpi_period_previous() and
+ * skpi_period_year_earlier() unless SKPI_JSON_NO_CHANGE is set.  Key names
+ * are a public contract documented in doc/report-json.md.
+ * On success *out receives a NUL-terminated UTF-8 buffer owned by the
+ * caller (free with skpi_free()) and *len (if len is not NULL) its length
+ * without the NUL.
+ * Returns SKPI_OK, the errors of skpi_report_new(), SKPI_EOPTION (unknown
+ * flag bits) or SKPI_ENOMEM.  Thread-safe as skpi_report_new().
+ */
+SKPI_API skpi_status skpi_report_json(const skpi_tracker *t, int64_t from,
+                                      int64_t to, const uint32_t *platforms,
+                                      size_t n_platforms, unsigned flags,
+                                      char **out, size_t *len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SOCIALKPI_H */

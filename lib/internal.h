@@ -1,0 +1,323 @@
+/*
+ * internal.h -- declarations shared by the library's source files.
+ *
+ * Nothing here is part of the public API.  Internal functions that more than
+ * one file uses are named skpi__<module>_<verb> and are hidden by
+ * -fvisibility=hidden like everything not marked SKPI_API.
+ */
+#ifndef SKPI_INTERNAL_H
+#define SKPI_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "socialkpi.h"
+
+#define SKPI_DAY 86400
+#define SKPI_HOUR 3600
+
+/* ===================================================================== */
+/* Civil calendar (lib/civil.c)                                          */
+/* ===================================================================== */
+
+/*
+ * Proleptic Gregorian calendar arithmetic on day numbers: day 0 is
+ * 1970-01-01, negative days come before it.  Valid for any year that fits
+ * the types; the library itself only uses years 1969..2201.
+ */
+
+/* Day number of year y, month m (1..12), day d (1..31). */
+int64_t skpi__days_from_civil(int64_t y, int m, int d);
+
+/* Inverse of skpi__days_from_civil(); any out-parameter may be NULL. */
+void skpi__civil_from_days(int64_t days, int64_t *y, int *m, int *d);
+
+/* Day of the week of a day number: 0 = Monday ... 6 = Sunday. */
+int skpi__weekday(int64_t days);
+
+/* Number of days in month m of year y. */
+int skpi__days_in_month(int64_t y, int m);
+
+/* Whether year y is a leap year. */
+bool skpi__is_leap(int64_t y);
+
+/* Day number of the Monday that starts ISO week 1 of ISO year y. */
+int64_t skpi__iso_week1_monday(int64_t y);
+
+/* Number of ISO weeks (52 or 53) in ISO year y. */
+int skpi__iso_weeks_in_year(int64_t y);
+
+/* ISO year and week (1..53) of a day number; out-parameters may be NULL. */
+void skpi__iso_week_of(int64_t days, int64_t *iso_year, int *week);
+
+/* Floor division and its remainder for a positive divisor. */
+static inline int64_t skpi__floordiv(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+static inline int64_t skpi__floormod(int64_t a, int64_t b)
+{
+    return a - skpi__floordiv(a, b) * b;
+}
+
+/* ===================================================================== */
+/* Time zones (lib/zone.c)                                               */
+/* ===================================================================== */
+
+/*
+ * A zone maps UTC instants to local wall-clock seconds.  Today it is a fixed
+ * offset; IANA rules read from TZif files will extend this struct, which is
+ * why every conversion goes through these functions and nothing else reads
+ * `offset` directly.
+ */
+typedef struct skpi__zone {
+    int32_t offset;  /* seconds east of UTC, -14:00..+14:00 */
+    char name[16];   /* canonical name: "Z" or "+04:00" */
+} skpi__zone;
+
+/* Parse "Z", "UTC", "+04:00", "-0330", "+04" into *z.  SKPI_EZONE if not. */
+skpi_status skpi__zone_parse(const char *text, skpi__zone *z);
+
+/* Offset from UTC in effect at the UTC instant `utc`. */
+int32_t skpi__zone_offset_at(const skpi__zone *z, int64_t utc);
+
+/* UTC instant of local wall-clock seconds `local` (local = utc + offset). */
+int64_t skpi__zone_utc_of_local(const skpi__zone *z, int64_t local);
+
+/* Local day number (see civil) holding the UTC instant. */
+int64_t skpi__zone_local_day(const skpi__zone *z, int64_t utc);
+
+/* UTC instant of local midnight starting local day number `day`. */
+int64_t skpi__zone_midnight(const skpi__zone *z, int64_t day);
+
+/*
+ * Parse the ISO 8601 / Unix-seconds forms of skpi_time_parse() from the
+ * first `n` bytes of `s` (no NUL needed).  Does not check the library's time
+ * range.  SKPI_EPARSE on bad syntax or out-of-range fields.
+ */
+skpi_status skpi__time_parse_n(const char *s, size_t n, int64_t *out);
+
+/* Parse exactly "YYYY-MM-DD" from n bytes; day number into *days. */
+skpi_status skpi__date_parse_n(const char *s, size_t n, int64_t *days);
+
+/* Format `utc` as local ISO 8601 in zone z into buf (>= SKPI_TIME_BUFSIZE). */
+void skpi__time_format(const skpi__zone *z, int64_t utc, char *buf);
+
+/* ===================================================================== */
+/* Growable byte buffer (lib/buf.c)                                      */
+/* ===================================================================== */
+
+typedef struct skpi__buf {
+    char *data;
+    size_t len;
+    size_t cap;
+    bool failed; /* an allocation failed: everything after is dropped */
+} skpi__buf;
+
+void skpi__buf_init(skpi__buf *b);
+void skpi__buf_free(skpi__buf *b);
+void skpi__buf_put(skpi__buf *b, const char *s, size_t n);
+void skpi__buf_puts(skpi__buf *b, const char *s);
+void skpi__buf_putc(skpi__buf *b, char c);
+void skpi__buf_printf(skpi__buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Append a double in the shortest form that reads back exactly, "null" for
+ * NaN and infinities, independent of the C locale. */
+void skpi__buf_double(skpi__buf *b, double v);
+/* Append a JSON string literal (quotes and escapes) of NUL-terminated s. */
+void skpi__buf_json_string(skpi__buf *b, const char *s);
+/* Hand the NUL-terminated contents to the caller (SKPI_ENOMEM if failed). */
+skpi_status skpi__buf_finish(skpi__buf *b, char **out, size_t *len);
+
+/* ===================================================================== */
+/* Taxonomy (lib/taxonomy.c)                                             */
+/* ===================================================================== */
+
+typedef struct skpi__entry {
+    char slug[SKPI_SLUG_MAX + 1];
+    char *label;          /* owned, NUL-terminated UTF-8 */
+    uint32_t group;       /* categories only */
+    bool expects_answer;  /* categories only */
+} skpi__entry;
+
+typedef struct skpi__dim {
+    skpi__entry *entries; /* fixed capacity, allocated at creation */
+    size_t cap;
+    _Atomic size_t count; /* published with release after the entry is written */
+} skpi__dim;
+
+#define SKPI__NDIMS 4
+
+/* Checks shared with the loaders of later formats. */
+bool skpi__slug_valid(const char *slug);
+bool skpi__utf8_valid(const char *s, size_t n);
+
+/* Fill the built-in taxonomy; SKPI_ENOMEM on failure. */
+skpi_status skpi__taxonomy_init(skpi_tracker *t);
+void skpi__taxonomy_free(skpi_tracker *t);
+
+/* Count of a dimension as seen by a reader (acquire). */
+static inline size_t skpi__dim_count(const skpi__dim *d)
+{
+    return atomic_load_explicit(&((skpi__dim *)d)->count, memory_order_acquire);
+}
+
+/* ===================================================================== */
+/* Storage (lib/store.c)                                                 */
+/* ===================================================================== */
+
+/*
+ * See the essay at the top of lib/store.c.  Series are time-indexed arrays
+ * of int64 cells; a tracker has up to SKPI__SHARDS shards, each a full set
+ * of series, chosen per CPU so that threads on different cores never write
+ * the same cache line.
+ */
+#define SKPI__SHARDS 16
+#define SKPI__PAGE_BITS 6                       /* 64 buckets per page */
+#define SKPI__PAGE_LEN (1 << SKPI__PAGE_BITS)
+#define SKPI__MID_BITS 9                        /* 512 pages per mid block */
+#define SKPI__MID_LEN (1 << SKPI__MID_BITS)
+
+/* Series families and the width (cells per bucket) of each. */
+enum skpi__family {
+    SKPI__FAM_MSG = 0,  /* per platform x category */
+    SKPI__FAM_ENG,      /* per platform x kind */
+    SKPI__FAM_POST,     /* per platform */
+    SKPI__FAM_FOLLOW,   /* per platform: one packed gauge cell */
+    SKPI__FAM_RATING,   /* per platform: one cell per score */
+    SKPI__NFAMILIES
+};
+
+/* Cells of a message series bucket. */
+enum {
+    SKPI__MSG_RECEIVED = 0,
+    SKPI__MSG_ANSWERED = 1,
+    SKPI__MSG_SLA0 = 2 /* followed by one cell per SLA target */
+};
+
+typedef struct skpi__series skpi__series;
+typedef struct skpi__shard skpi__shard;
+
+/* The packed follower gauge: (offset in bucket + 1) << 46 | tally. */
+#define SKPI__GAUGE_TALLY_BITS 46
+#define SKPI__GAUGE_TALLY_MASK ((UINT64_C(1) << SKPI__GAUGE_TALLY_BITS) - 1)
+
+/* Index of a series within its family's slot array. */
+static inline size_t skpi__slot(enum skpi__family f, uint32_t platform,
+                                uint32_t sub)
+{
+    switch (f) {
+    case SKPI__FAM_MSG:
+        return (size_t)platform * SKPI_MAX_CATEGORIES + sub;
+    case SKPI__FAM_ENG:
+        return (size_t)platform * SKPI_MAX_KINDS + sub;
+    default:
+        return platform;
+    }
+}
+
+/*
+ * Return the cells of bucket `b` in series (f, slot) of the calling CPU's
+ * shard, allocating what is missing.  NULL on allocation failure (and then
+ * nothing was changed that a reader can see).
+ */
+_Atomic int64_t *skpi__cells_for_write(skpi_tracker *t, enum skpi__family f,
+                                        size_t slot, int64_t b);
+
+/*
+ * Visit the buckets of series (f, slot) in [b0, b1) that may hold data,
+ * over every shard: fn(cells, first, n, ctx) receives runs of n consecutive
+ * buckets starting at bucket `first`, their cells laid out bucket after
+ * bucket, t->width[f] cells each.  A bucket appears once per shard that
+ * holds its page.  Returns the first non-OK status fn returns.
+ */
+typedef skpi_status (*skpi__visit_fn)(const _Atomic int64_t *cells,
+                                      int64_t first, size_t n, void *ctx);
+skpi_status skpi__series_visit(const skpi_tracker *t, enum skpi__family f,
+                               size_t slot, int64_t b0, int64_t b1,
+                               skpi__visit_fn fn, void *ctx);
+
+/*
+ * The packed follower gauge of platform `p` in bucket `b`, maxed over
+ * shards (0 = no reading).
+ */
+uint64_t skpi__gauge_read(const skpi_tracker *t, uint32_t p, int64_t b);
+
+/*
+ * Find the nearest bucket holding a follower reading for platform p,
+ * scanning from b down to lo (inclusive) when `backward`, or from b up to
+ * hi (exclusive) otherwise.  Returns the bucket or -1; *packed gets the
+ * gauge.
+ */
+int64_t skpi__gauge_seek(const skpi_tracker *t, uint32_t p, int64_t b,
+                         int64_t limit, bool backward, uint64_t *packed);
+
+void skpi__store_free(skpi_tracker *t);
+
+/* ===================================================================== */
+/* Tracker (lib/tracker.c)                                               */
+/* ===================================================================== */
+
+struct skpi_options {
+    skpi__zone zone;
+    int bucket;
+    int rating_lo, rating_hi, rating_satisfied;
+    size_t n_sla;
+    int64_t sla[SKPI_MAX_SLA];
+};
+
+struct skpi_tracker {
+    struct skpi_options opt;
+    int64_t bucket_seconds;     /* 86400 or 3600 */
+    int64_t n_buckets;          /* bucket indexes run over [0, n_buckets) */
+    int64_t range_min;          /* start of the bucket holding SKPI_TIME_MIN */
+    int64_t range_max;          /* end of the bucket holding SKPI_TIME_MAX - 1 */
+    size_t width[SKPI__NFAMILIES];
+    size_t n_mid;               /* mid blocks per series */
+
+    pthread_mutex_t lock;       /* taxonomy registration only */
+    skpi__dim dims[SKPI__NDIMS];
+
+    _Atomic(skpi__shard *) shards[SKPI__SHARDS];
+};
+
+/*
+ * Bucket index of a UTC instant already checked against the time range.
+ * Index 0 is the local bucket that starts before SKPI_TIME_MIN (a zone west
+ * of UTC puts 1970-01-01T00:00Z on local 1969-12-31), hence the bias.
+ */
+int64_t skpi__bucket_of(const skpi_tracker *t, int64_t utc);
+
+/* UTC instant at which bucket `b` starts. */
+int64_t skpi__bucket_start(const skpi_tracker *t, int64_t b);
+
+/*
+ * Check a range end against the reportable span [t->range_min,
+ * t->range_max]: whole buckets around every accepted time, which reach a
+ * little past SKPI_TIME_MIN / SKPI_TIME_MAX in zones away from UTC.
+ */
+static inline bool skpi__range_ok(const skpi_tracker *t, int64_t v)
+{
+    return v >= t->range_min && v <= t->range_max;
+}
+
+/* Check a time against [SKPI_TIME_MIN, SKPI_TIME_MAX). */
+static inline bool skpi__time_ok(int64_t t)
+{
+    return t >= SKPI_TIME_MIN && t < SKPI_TIME_MAX;
+}
+
+/* Check a taxonomy id against a dimension's current count. */
+static inline bool skpi__id_ok(const skpi_tracker *t, skpi_dim d, uint32_t id)
+{
+    return id < skpi__dim_count(&t->dims[d]);
+}
+
+#endif /* SKPI_INTERNAL_H */

@@ -1,0 +1,445 @@
+/*
+ * json.c -- the JSON report.
+ *
+ * The key names are a public contract (doc/report-json.md): add keys, never
+ * rename or remove them.  Everything is read through the report getters;
+ * the writer knows nothing of the store.  Rates are fractions in 0..1 and
+ * always stand beside their numerator and denominator; a rate without a
+ * denominator is null.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* ===================================================================== */
+/* A small streaming writer                                              */
+/* ===================================================================== */
+
+#define JW_MAX_DEPTH 8
+
+typedef struct jw {
+    skpi__buf *b;
+    bool pretty;
+    int depth;
+    bool has_items[JW_MAX_DEPTH];
+} jw;
+
+/* Separator and indentation before the next item of the current container. */
+static void jw_item(jw *w)
+{
+    if (w->has_items[w->depth])
+        skpi__buf_putc(w->b, ',');
+    w->has_items[w->depth] = true;
+    if (w->pretty) {
+        skpi__buf_putc(w->b, '\n');
+        for (int i = 0; i < w->depth; i++)
+            skpi__buf_puts(w->b, "  ");
+    }
+}
+
+static void jw_key(jw *w, const char *key)
+{
+    jw_item(w);
+    if (key != NULL) {
+        skpi__buf_json_string(w->b, key);
+        skpi__buf_puts(w->b, w->pretty ? ": " : ":");
+    }
+}
+
+/* Open an object or array (`open` is '{' or '['); key NULL inside arrays. */
+static void jw_open(jw *w, const char *key, char open)
+{
+    jw_key(w, key);
+    skpi__buf_putc(w->b, open);
+    w->depth++;
+    w->has_items[w->depth] = false;
+}
+
+static void jw_close(jw *w, char close)
+{
+    bool had = w->has_items[w->depth];
+    w->depth--;
+    if (w->pretty && had) {
+        skpi__buf_putc(w->b, '\n');
+        for (int i = 0; i < w->depth; i++)
+            skpi__buf_puts(w->b, "  ");
+    }
+    skpi__buf_putc(w->b, close);
+}
+
+static void jw_int(jw *w, const char *key, int64_t v)
+{
+    jw_key(w, key);
+    skpi__buf_printf(w->b, "%lld", (long long)v);
+}
+
+static void jw_double(jw *w, const char *key, double v)
+{
+    jw_key(w, key);
+    skpi__buf_double(w->b, v);
+}
+
+static void jw_null(jw *w, const char *key)
+{
+    jw_key(w, key);
+    skpi__buf_puts(w->b, "null");
+}
+
+static void jw_str(jw *w, const char *key, const char *s)
+{
+    jw_key(w, key);
+    skpi__buf_json_string(w->b, s);
+}
+
+static void jw_time(jw *w, const char *key, const skpi_tracker *t, int64_t v)
+{
+    char tmp[SKPI_TIME_BUFSIZE];
+    skpi__time_format(&t->opt.zone, v, tmp);
+    jw_str(w, key, tmp);
+}
+
+/* ===================================================================== */
+/* Sections                                                              */
+/* ===================================================================== */
+
+/* The getters below cannot fail for ids below the report's taxonomy
+ * counts and SKPI_ALL; their status is checked in the tests, not here. */
+
+static void write_period(jw *w, const skpi_tracker *t, int64_t from,
+                         int64_t to)
+{
+    jw_time(w, "from", t, from);
+    jw_time(w, "to", t, to);
+    jw_str(w, "tz", t->opt.zone.name);
+    jw_int(w, "from_unix", from);
+    jw_int(w, "to_unix", to);
+    jw_str(w, "bucket", t->opt.bucket == SKPI_BUCKET_DAY ? "day" : "hour");
+}
+
+static void write_messages(jw *w, const skpi_tracker *t, const skpi_report *r,
+                           size_t np, size_t ng, size_t nc)
+{
+    int64_t v;
+    jw_open(w, "messages", '{');
+    (void)skpi_report_messages(r, SKPI_ALL, SKPI_ALL, &v);
+    jw_int(w, "total", v);
+    (void)skpi_report_inquiries_and_remarks(r, SKPI_ALL, &v);
+    jw_int(w, "inquiries_and_remarks", v);
+    jw_open(w, "by_group", '{');
+    for (uint32_t g = 0; g < ng; g++) {
+        (void)skpi_report_group_messages(r, SKPI_ALL, g, &v);
+        jw_int(w, skpi_taxonomy_slug(t, SKPI_GROUP, g), v);
+    }
+    jw_close(w, '}');
+    jw_open(w, "by_category", '{');
+    for (uint32_t c = 0; c < nc; c++) {
+        (void)skpi_report_messages(r, SKPI_ALL, c, &v);
+        jw_int(w, skpi_taxonomy_slug(t, SKPI_CATEGORY, c), v);
+    }
+    jw_close(w, '}');
+    jw_open(w, "by_platform", '{');
+    for (uint32_t p = 0; p < np; p++) {
+        (void)skpi_report_messages(r, p, SKPI_ALL, &v);
+        jw_int(w, skpi_taxonomy_slug(t, SKPI_PLATFORM, p), v);
+    }
+    jw_close(w, '}');
+    jw_close(w, '}');
+}
+
+static void write_responses(jw *w, const skpi_tracker *t, const skpi_report *r,
+                            size_t np)
+{
+    int64_t expected, answered;
+    double rate;
+    jw_open(w, "responses", '{');
+    (void)skpi_report_responses(r, SKPI_ALL, SKPI_ALL, &expected, &answered,
+                                &rate);
+    jw_int(w, "expected", expected);
+    jw_int(w, "answered", answered);
+    jw_double(w, "rate", rate);
+    jw_open(w, "sla", '[');
+    for (size_t i = 0; i < skpi_tracker_sla_count(t); i++) {
+        int64_t seconds, within;
+        (void)skpi_report_sla(r, i, SKPI_ALL, SKPI_ALL, &seconds, &within,
+                              &expected, &rate);
+        jw_open(w, NULL, '{');
+        jw_int(w, "seconds", seconds);
+        jw_int(w, "within", within);
+        jw_int(w, "expected", expected);
+        jw_double(w, "rate", rate);
+        jw_close(w, '}');
+    }
+    jw_close(w, ']');
+    jw_open(w, "by_platform", '{');
+    for (uint32_t p = 0; p < np; p++) {
+        (void)skpi_report_responses(r, p, SKPI_ALL, &expected, &answered,
+                                    &rate);
+        jw_open(w, skpi_taxonomy_slug(t, SKPI_PLATFORM, p), '{');
+        jw_int(w, "expected", expected);
+        jw_int(w, "answered", answered);
+        jw_double(w, "rate", rate);
+        jw_close(w, '}');
+    }
+    jw_close(w, '}');
+    jw_close(w, '}');
+}
+
+static void write_satisfaction(jw *w, const skpi_tracker *t,
+                               const skpi_report *r)
+{
+    int64_t ratings, satisfied;
+    double rate, mean;
+    int lo, hi, threshold;
+    (void)skpi_tracker_rating_scale(t, &lo, &hi, &threshold);
+    (void)skpi_report_csat(r, SKPI_ALL, &ratings, &satisfied, &rate, &mean);
+    jw_open(w, "satisfaction", '{');
+    jw_int(w, "ratings", ratings);
+    jw_int(w, "satisfied", satisfied);
+    jw_double(w, "rate", rate);
+    jw_double(w, "mean", mean);
+    jw_int(w, "threshold", threshold);
+    jw_open(w, "scale", '[');
+    jw_int(w, NULL, lo);
+    jw_int(w, NULL, hi);
+    jw_close(w, ']');
+    jw_open(w, "distribution", '{');
+    for (int s = lo; s <= hi; s++) {
+        char key[16];
+        int64_t n;
+        snprintf(key, sizeof key, "%d", s);
+        (void)skpi_report_rating_count(r, SKPI_ALL, s, &n);
+        jw_int(w, key, n);
+    }
+    jw_close(w, '}');
+    jw_close(w, '}');
+}
+
+static void write_engagement(jw *w, const skpi_tracker *t,
+                             const skpi_report *r, size_t np, size_t nk)
+{
+    int64_t v, posts, followers;
+    double per_post, per_follower;
+    jw_open(w, "engagement", '{');
+    (void)skpi_report_engagement(r, SKPI_ALL, SKPI_ALL, &v);
+    jw_int(w, "total", v);
+    jw_open(w, "by_kind", '{');
+    for (uint32_t k = 0; k < nk; k++) {
+        (void)skpi_report_engagement(r, SKPI_ALL, k, &v);
+        jw_int(w, skpi_taxonomy_slug(t, SKPI_KIND, k), v);
+    }
+    jw_close(w, '}');
+    jw_open(w, "by_platform", '{');
+    for (uint32_t p = 0; p < np; p++) {
+        (void)skpi_report_engagement(r, p, SKPI_ALL, &v);
+        jw_int(w, skpi_taxonomy_slug(t, SKPI_PLATFORM, p), v);
+    }
+    jw_close(w, '}');
+    (void)skpi_report_posts(r, SKPI_ALL, &posts, &per_post);
+    jw_int(w, "posts", posts);
+    jw_double(w, "per_post", per_post);
+    (void)skpi_report_engagement_rate(r, SKPI_ALL, NULL, &followers,
+                                      &per_follower);
+    jw_int(w, "followers", followers);
+    jw_double(w, "per_follower", per_follower);
+    jw_close(w, '}');
+}
+
+static void write_followers(jw *w, const skpi_tracker *t, const skpi_report *r,
+                            size_t np)
+{
+    int64_t sum, lo, hi;
+    jw_open(w, "followers", '{');
+    jw_open(w, "by_platform", '{');
+    for (uint32_t p = 0; p < np; p++) {
+        int64_t end;
+        const char *slug = skpi_taxonomy_slug(t, SKPI_PLATFORM, p);
+        if (skpi_report_followers(r, p, &end, NULL, NULL, NULL) == SKPI_OK)
+            jw_int(w, slug, end);
+        else
+            jw_null(w, slug);
+    }
+    jw_close(w, '}');
+    jw_open(w, "change_by_platform", '{');
+    for (uint32_t p = 0; p < np; p++) {
+        int64_t end, start, change;
+        double growth;
+        const char *slug = skpi_taxonomy_slug(t, SKPI_PLATFORM, p);
+        if (skpi_report_followers(r, p, &end, &start, &change, &growth) !=
+            SKPI_OK) {
+            jw_null(w, slug);
+            continue;
+        }
+        jw_open(w, slug, '{');
+        jw_int(w, "start", start);
+        jw_int(w, "end", end);
+        jw_int(w, "change", change);
+        jw_double(w, "growth", growth);
+        jw_close(w, '}');
+    }
+    jw_close(w, '}');
+    (void)skpi_report_followers_total(r, &sum, &lo, &hi, NULL);
+    jw_int(w, "sum", sum);
+    jw_null(w, "unique");
+    jw_open(w, "unique_bounds", '[');
+    jw_int(w, NULL, lo);
+    jw_int(w, NULL, hi);
+    jw_close(w, ']');
+    jw_close(w, '}');
+}
+
+/* ===================================================================== */
+/* Change against earlier periods                                        */
+/* ===================================================================== */
+
+/* The headline figures compared across periods, by their report key. */
+enum { N_HEADLINES = 8 };
+static const char *const headline_keys[N_HEADLINES] = {
+    "messages.total",    "messages.inquiries_and_remarks",
+    "responses.answered", "responses.rate",
+    "satisfaction.rate", "engagement.total",
+    "engagement.posts",  "followers.sum"};
+
+static void headlines(const skpi_report *r, double v[N_HEADLINES])
+{
+    int64_t n;
+    double rate;
+    (void)skpi_report_messages(r, SKPI_ALL, SKPI_ALL, &n);
+    v[0] = (double)n;
+    (void)skpi_report_inquiries_and_remarks(r, SKPI_ALL, &n);
+    v[1] = (double)n;
+    (void)skpi_report_responses(r, SKPI_ALL, SKPI_ALL, NULL, &n, &rate);
+    v[2] = (double)n;
+    v[3] = rate;
+    (void)skpi_report_csat(r, SKPI_ALL, NULL, NULL, &rate, NULL);
+    v[4] = rate;
+    (void)skpi_report_engagement(r, SKPI_ALL, SKPI_ALL, &n);
+    v[5] = (double)n;
+    (void)skpi_report_posts(r, SKPI_ALL, &n, NULL);
+    v[6] = (double)n;
+    /* Without any follower reading the sum is unknown, not zero. */
+    size_t with = 0;
+    (void)skpi_report_followers_total(r, &n, NULL, NULL, &with);
+    v[7] = with == 0 ? NAN : (double)n;
+}
+
+typedef skpi_status (*period_fn)(const skpi_tracker *, int64_t, int64_t,
+                                 int64_t *, int64_t *);
+
+/*
+ * One comparison: the earlier period, and per headline figure its value
+ * then, the difference and the relative change.  An earlier period that
+ * cannot be formed (before 1970) or reported is written as null; a real
+ * failure such as ENOMEM is returned.
+ */
+static skpi_status write_comparison(jw *w, const char *key,
+                                    const skpi_tracker *t, int64_t from,
+                                    int64_t to, const uint32_t *platforms,
+                                    size_t n_platforms, period_fn earlier,
+                                    const double now[N_HEADLINES])
+{
+    int64_t pf, pt;
+    skpi_report *prev = NULL;
+    skpi_status st = earlier(t, from, to, &pf, &pt);
+    if (st == SKPI_OK)
+        st = skpi_report_new(t, pf, pt, platforms, n_platforms, &prev);
+    if (st == SKPI_ENOMEM)
+        return st;
+    if (st != SKPI_OK) {
+        jw_null(w, key);
+        return SKPI_OK;
+    }
+    double then[N_HEADLINES];
+    headlines(prev, then);
+    skpi_report_free(prev);
+
+    jw_open(w, key, '{');
+    jw_open(w, "period", '{');
+    write_period(w, t, pf, pt);
+    jw_close(w, '}');
+    jw_open(w, "kpis", '{');
+    for (int i = 0; i < N_HEADLINES; i++) {
+        jw_open(w, headline_keys[i], '{');
+        jw_double(w, "current", now[i]);
+        jw_double(w, "previous", then[i]);
+        jw_double(w, "delta", now[i] - then[i]);
+        jw_double(w, "relative",
+                  then[i] == 0.0 ? NAN : (now[i] - then[i]) / then[i]);
+        jw_close(w, '}');
+    }
+    jw_close(w, '}');
+    jw_close(w, '}');
+    return SKPI_OK;
+}
+
+/* ===================================================================== */
+/* Entry point                                                           */
+/* ===================================================================== */
+
+skpi_status skpi_report_json(const skpi_tracker *t, int64_t from, int64_t to,
+                             const uint32_t *platforms, size_t n_platforms,
+                             unsigned flags, char **out, size_t *len)
+{
+    if (t == NULL || out == NULL)
+        return SKPI_EINVAL;
+    if ((flags & ~(SKPI_JSON_PRETTY | SKPI_JSON_NO_CHANGE)) != 0)
+        return SKPI_EOPTION;
+    skpi_report *r;
+    skpi_status st = skpi_report_new(t, from, to, platforms, n_platforms, &r);
+    if (st != SKPI_OK)
+        return st;
+    /* The report's taxonomy snapshot bounds every loop below, so entries
+     * registered while we write do not appear half-way. */
+    size_t np = skpi_report_taxonomy_count(r, SKPI_PLATFORM);
+    size_t ng = skpi_report_taxonomy_count(r, SKPI_GROUP);
+    size_t nc = skpi_report_taxonomy_count(r, SKPI_CATEGORY);
+    size_t nk = skpi_report_taxonomy_count(r, SKPI_KIND);
+
+    skpi__buf b;
+    skpi__buf_init(&b);
+    jw w = {&b, (flags & SKPI_JSON_PRETTY) != 0, 1, {false}};
+    skpi__buf_putc(&b, '{');
+
+    jw_open(&w, "period", '{');
+    write_period(&w, t, from, to);
+    jw_close(&w, '}');
+    jw_open(&w, "filter", '{');
+    jw_open(&w, "platforms", '[');
+    for (uint32_t p = 0; p < np; p++) {
+        bool in = n_platforms == 0;
+        for (size_t i = 0; i < n_platforms; i++)
+            in = in || platforms[i] == p;
+        if (in)
+            jw_str(&w, NULL, skpi_taxonomy_slug(t, SKPI_PLATFORM, p));
+    }
+    jw_close(&w, ']');
+    jw_close(&w, '}');
+
+    write_messages(&w, t, r, np, ng, nc);
+    write_responses(&w, t, r, np);
+    write_satisfaction(&w, t, r);
+    write_engagement(&w, t, r, np, nk);
+    write_followers(&w, t, r, np);
+
+    if ((flags & SKPI_JSON_NO_CHANGE) == 0) {
+        double now[N_HEADLINES];
+        headlines(r, now);
+        jw_open(&w, "change", '{');
+        st = write_comparison(&w, "previous", t, from, to, platforms,
+                              n_platforms, skpi_period_previous, now);
+        if (st == SKPI_OK)
+            st = write_comparison(&w, "year_earlier", t, from, to, platforms,
+                                  n_platforms, skpi_period_year_earlier, now);
+        jw_close(&w, '}');
+    }
+    skpi_report_free(r);
+    jw_close(&w, '}');
+    if (w.pretty)
+        skpi__buf_putc(&b, '\n');
+    if (st != SKPI_OK) {
+        skpi__buf_free(&b);
+        return st;
+    }
+    return skpi__buf_finish(&b, out, len);
+}

@@ -1,0 +1,579 @@
+/*
+ * report.c -- the query layer: sums over a range of buckets, and the KPIs.
+ *
+ * skpi_report_new() reads the store once and keeps, per platform, the sums
+ * each KPI needs: a matrix of message cells by category, engagements by
+ * kind, posts, rating counts by score, and the follower readings at the two
+ * ends of the range.  The getters then only add along the asked dimensions
+ * and divide.  Because every cell is non-negative, checking that the grand
+ * total of each kind of cell fits in int64_t (done once, at creation)
+ * proves that every partial sum a getter forms fits too, so getters cannot
+ * overflow.
+ *
+ * The report copies what it needs of the taxonomy (each category's group
+ * and answer flag) so that it is self-contained and immutable; it keeps a
+ * pointer to the tracker only for the configuration that never changes.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct skpi_report {
+    int64_t from, to;
+    int64_t b0, b1;
+    size_t np, ng, nc, nk;   /* taxonomy sizes when the report was made */
+    size_t w_msg, n_scores;
+    int rating_lo, rating_satisfied;
+    size_t n_sla;
+    int64_t sla[SKPI_MAX_SLA];
+    bool included[SKPI_MAX_PLATFORMS];
+    uint32_t cat_group[SKPI_MAX_CATEGORIES];
+    bool cat_expects[SKPI_MAX_CATEGORIES];
+
+    int64_t *msg;     /* [np][nc][w_msg] */
+    int64_t *eng;     /* [np][nk] */
+    int64_t *posts;   /* [np] */
+    int64_t *ratings; /* [np][n_scores] */
+    bool has_followers[SKPI_MAX_PLATFORMS];
+    int64_t foll_end[SKPI_MAX_PLATFORMS];
+    int64_t foll_start[SKPI_MAX_PLATFORMS];
+};
+
+/* ===================================================================== */
+/* Ranges                                                                */
+/* ===================================================================== */
+
+/*
+ * Validate [from, to) and turn it into bucket indexes [*b0, *b1).  Shared
+ * by every range query.
+ */
+static skpi_status range_buckets(const skpi_tracker *t, int64_t from,
+                                 int64_t to, int64_t *b0, int64_t *b1)
+{
+    if (!skpi__range_ok(t, from) || !skpi__range_ok(t, to))
+        return SKPI_ETIME;
+    if (from >= to)
+        return SKPI_ERANGE;
+    int64_t lo = skpi__bucket_of(t, from);
+    int64_t hi = skpi__bucket_of(t, to);
+    if (skpi__bucket_start(t, lo) != from || skpi__bucket_start(t, hi) != to)
+        return SKPI_EALIGN;
+    *b0 = lo;
+    *b1 = hi;
+    return SKPI_OK;
+}
+
+/* ===================================================================== */
+/* Aggregation                                                           */
+/* ===================================================================== */
+
+struct sum_ctx {
+    int64_t *into; /* width sums */
+    size_t width;
+};
+
+/* Add every bucket of a run into ctx->into, refusing to overflow. */
+static skpi_status sum_run(const _Atomic int64_t *cells, int64_t first,
+                           size_t n, void *vctx)
+{
+    (void)first;
+    struct sum_ctx *ctx = vctx;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < ctx->width; k++) {
+            int64_t v = atomic_load_explicit(&cells[i * ctx->width + k],
+                                             memory_order_relaxed);
+            if (__builtin_add_overflow(ctx->into[k], v, &ctx->into[k]))
+                return SKPI_EOVERFLOW;
+        }
+    }
+    return SKPI_OK;
+}
+
+static skpi_status sum_series(const skpi_tracker *t, enum skpi__family f,
+                              size_t slot, int64_t b0, int64_t b1,
+                              int64_t *into)
+{
+    struct sum_ctx ctx = {into, t->width[f]};
+    return skpi__series_visit(t, f, slot, b0, b1, sum_run, &ctx);
+}
+
+/* Follower readings at both ends of the range, for one platform. */
+static void read_followers(const skpi_tracker *t, skpi_report *r, uint32_t p)
+{
+    uint64_t packed = 0;
+    if (skpi__gauge_seek(t, p, r->b1 - 1, r->b0, true, &packed) < 0)
+        return;
+    r->has_followers[p] = true;
+    r->foll_end[p] = (int64_t)(packed & SKPI__GAUGE_TALLY_MASK);
+    /* The reading in effect when the range starts, else the first in it. */
+    if (skpi__gauge_seek(t, p, r->b0 - 1, 0, true, &packed) < 0)
+        (void)skpi__gauge_seek(t, p, r->b0, r->b1, false, &packed);
+    r->foll_start[p] = (int64_t)(packed & SKPI__GAUGE_TALLY_MASK);
+}
+
+/* The sum of `n` values spaced `stride` apart fits in int64_t. */
+static bool total_fits(const int64_t *v, size_t n, size_t stride)
+{
+    int64_t sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (__builtin_add_overflow(sum, v[i * stride], &sum))
+            return false;
+    }
+    return true;
+}
+
+static skpi_status report_fill(const skpi_tracker *t, skpi_report *r)
+{
+    skpi_status st = SKPI_OK;
+    for (uint32_t p = 0; p < r->np && st == SKPI_OK; p++) {
+        if (!r->included[p])
+            continue;
+        for (uint32_t c = 0; c < r->nc && st == SKPI_OK; c++)
+            st = sum_series(t, SKPI__FAM_MSG,
+                            skpi__slot(SKPI__FAM_MSG, p, c), r->b0, r->b1,
+                            &r->msg[(p * r->nc + c) * r->w_msg]);
+        for (uint32_t k = 0; k < r->nk && st == SKPI_OK; k++)
+            st = sum_series(t, SKPI__FAM_ENG, skpi__slot(SKPI__FAM_ENG, p, k),
+                            r->b0, r->b1, &r->eng[p * r->nk + k]);
+        if (st == SKPI_OK)
+            st = sum_series(t, SKPI__FAM_POST, p, r->b0, r->b1, &r->posts[p]);
+        if (st == SKPI_OK)
+            st = sum_series(t, SKPI__FAM_RATING, p, r->b0, r->b1,
+                            &r->ratings[p * r->n_scores]);
+        read_followers(t, r, p);
+    }
+    if (st != SKPI_OK)
+        return st;
+    /* Grand totals of every kind of cell (see the note at the top). */
+    for (size_t k = 0; k < r->w_msg; k++) {
+        if (!total_fits(r->msg + k, r->np * r->nc, r->w_msg))
+            return SKPI_EOVERFLOW;
+    }
+    if (!total_fits(r->eng, r->np * r->nk, 1) ||
+        !total_fits(r->posts, r->np, 1))
+        return SKPI_EOVERFLOW;
+    for (size_t k = 0; k < r->n_scores; k++) {
+        if (!total_fits(r->ratings + k, r->np, r->n_scores))
+            return SKPI_EOVERFLOW;
+    }
+    return SKPI_OK;
+}
+
+/* ===================================================================== */
+/* Lifecycle                                                             */
+/* ===================================================================== */
+
+void skpi_report_free(skpi_report *r)
+{
+    if (r == NULL)
+        return;
+    free(r->msg);
+    free(r->eng);
+    free(r->posts);
+    free(r->ratings);
+    free(r);
+}
+
+skpi_status skpi_report_new(const skpi_tracker *t, int64_t from, int64_t to,
+                            const uint32_t *platforms, size_t n_platforms,
+                            skpi_report **out)
+{
+    if (t == NULL || out == NULL || (platforms == NULL && n_platforms > 0))
+        return SKPI_EINVAL;
+    int64_t b0, b1;
+    skpi_status st = range_buckets(t, from, to, &b0, &b1);
+    if (st != SKPI_OK)
+        return st;
+    size_t np = skpi__dim_count(&t->dims[SKPI_PLATFORM]);
+    for (size_t i = 0; i < n_platforms; i++) {
+        if (platforms[i] >= np)
+            return SKPI_ENOTFOUND;
+    }
+
+    skpi_report *r = calloc(1, sizeof *r);
+    if (r == NULL)
+        return SKPI_ENOMEM;
+    r->from = from;
+    r->to = to;
+    r->b0 = b0;
+    r->b1 = b1;
+    r->np = np;
+    r->ng = skpi__dim_count(&t->dims[SKPI_GROUP]);
+    r->nc = skpi__dim_count(&t->dims[SKPI_CATEGORY]);
+    r->nk = skpi__dim_count(&t->dims[SKPI_KIND]);
+    r->w_msg = t->width[SKPI__FAM_MSG];
+    r->n_scores = t->width[SKPI__FAM_RATING];
+    r->rating_lo = t->opt.rating_lo;
+    r->rating_satisfied = t->opt.rating_satisfied;
+    r->n_sla = t->opt.n_sla;
+    memcpy(r->sla, t->opt.sla, sizeof r->sla);
+    for (size_t p = 0; p < np; p++)
+        r->included[p] = n_platforms == 0;
+    for (size_t i = 0; i < n_platforms; i++)
+        r->included[platforms[i]] = true;
+    for (size_t c = 0; c < r->nc; c++) {
+        r->cat_group[c] = t->dims[SKPI_CATEGORY].entries[c].group;
+        r->cat_expects[c] = t->dims[SKPI_CATEGORY].entries[c].expects_answer;
+    }
+
+    r->msg = calloc(np * r->nc * r->w_msg, sizeof(int64_t));
+    r->eng = calloc(np * r->nk, sizeof(int64_t));
+    r->posts = calloc(np, sizeof(int64_t));
+    r->ratings = calloc(np * r->n_scores, sizeof(int64_t));
+    if (r->msg == NULL || r->eng == NULL || r->posts == NULL ||
+        r->ratings == NULL) {
+        skpi_report_free(r);
+        return SKPI_ENOMEM;
+    }
+    st = report_fill(t, r);
+    if (st != SKPI_OK) {
+        skpi_report_free(r);
+        return st;
+    }
+    *out = r;
+    return SKPI_OK;
+}
+
+/* ===================================================================== */
+/* Getters                                                               */
+/* ===================================================================== */
+
+/*
+ * Turn an id or SKPI_ALL into the half-open id range [*lo, *hi) of a
+ * dimension of size n.  False for an id the report does not know.
+ */
+static bool id_span(uint32_t id, size_t n, uint32_t *lo, uint32_t *hi)
+{
+    if (id == SKPI_ALL) {
+        *lo = 0;
+        *hi = (uint32_t)n;
+        return true;
+    }
+    if (id >= n)
+        return false;
+    *lo = id;
+    *hi = id + 1;
+    return true;
+}
+
+static double ratio(int64_t num, int64_t den)
+{
+    return den == 0 ? NAN : (double)num / (double)den;
+}
+
+/*
+ * Sum message cell `k` over platforms and categories, for categories that
+ * pass `keep` (NULL keeps all).
+ */
+typedef bool (*cat_pred)(const skpi_report *r, uint32_t c, uint32_t arg);
+
+static skpi_status msg_sum(const skpi_report *r, uint32_t platform,
+                           uint32_t category, size_t k, cat_pred keep,
+                           uint32_t arg, int64_t *out)
+{
+    uint32_t p0, p1, c0, c1;
+    if (!id_span(platform, r->np, &p0, &p1) ||
+        !id_span(category, r->nc, &c0, &c1))
+        return SKPI_ENOTFOUND;
+    int64_t sum = 0;
+    for (uint32_t p = p0; p < p1; p++) {
+        for (uint32_t c = c0; c < c1; c++) {
+            if (keep == NULL || keep(r, c, arg))
+                sum += r->msg[(p * r->nc + c) * r->w_msg + k];
+        }
+    }
+    *out = sum;
+    return SKPI_OK;
+}
+
+static bool in_group(const skpi_report *r, uint32_t c, uint32_t group)
+{
+    return group == SKPI_ALL || r->cat_group[c] == group;
+}
+
+static bool not_appreciation(const skpi_report *r, uint32_t c, uint32_t unused)
+{
+    (void)unused;
+    return r->cat_group[c] != SKPI_GROUP_APPRECIATION;
+}
+
+static bool expects_answer(const skpi_report *r, uint32_t c, uint32_t unused)
+{
+    (void)unused;
+    return r->cat_expects[c];
+}
+
+size_t skpi_report_taxonomy_count(const skpi_report *r, int dim)
+{
+    if (r == NULL)
+        return 0;
+    switch (dim) {
+    case SKPI_PLATFORM:
+        return r->np;
+    case SKPI_GROUP:
+        return r->ng;
+    case SKPI_CATEGORY:
+        return r->nc;
+    case SKPI_KIND:
+        return r->nk;
+    default:
+        return 0;
+    }
+}
+
+skpi_status skpi_report_range(const skpi_report *r, int64_t *from, int64_t *to)
+{
+    if (r == NULL || from == NULL || to == NULL)
+        return SKPI_EINVAL;
+    *from = r->from;
+    *to = r->to;
+    return SKPI_OK;
+}
+
+skpi_status skpi_report_messages(const skpi_report *r, uint32_t platform,
+                                 uint32_t category, int64_t *count)
+{
+    if (r == NULL || count == NULL)
+        return SKPI_EINVAL;
+    return msg_sum(r, platform, category, SKPI__MSG_RECEIVED, NULL, 0, count);
+}
+
+skpi_status skpi_report_group_messages(const skpi_report *r, uint32_t platform,
+                                       uint32_t group, int64_t *count)
+{
+    if (r == NULL || count == NULL)
+        return SKPI_EINVAL;
+    if (group != SKPI_ALL && group >= r->ng)
+        return SKPI_ENOTFOUND;
+    return msg_sum(r, platform, SKPI_ALL, SKPI__MSG_RECEIVED, in_group, group,
+                   count);
+}
+
+skpi_status skpi_report_inquiries_and_remarks(const skpi_report *r,
+                                              uint32_t platform, int64_t *count)
+{
+    if (r == NULL || count == NULL)
+        return SKPI_EINVAL;
+    return msg_sum(r, platform, SKPI_ALL, SKPI__MSG_RECEIVED, not_appreciation,
+                   0, count);
+}
+
+skpi_status skpi_report_responses(const skpi_report *r, uint32_t platform,
+                                  uint32_t category, int64_t *expected,
+                                  int64_t *answered, double *rate)
+{
+    if (r == NULL || (expected == NULL && answered == NULL && rate == NULL))
+        return SKPI_EINVAL;
+    int64_t exp = 0, ans = 0;
+    skpi_status st = msg_sum(r, platform, category, SKPI__MSG_RECEIVED,
+                             expects_answer, 0, &exp);
+    if (st != SKPI_OK)
+        return st;
+    /* A single category reports its replies even if it expects none; a
+     * sum over categories keeps to those that enter the rate. */
+    if (category != SKPI_ALL && !r->cat_expects[category])
+        st = msg_sum(r, platform, category, SKPI__MSG_ANSWERED, NULL, 0, &ans);
+    else
+        st = msg_sum(r, platform, category, SKPI__MSG_ANSWERED, expects_answer,
+                     0, &ans);
+    if (st != SKPI_OK)
+        return st;
+    if (expected != NULL)
+        *expected = exp;
+    if (answered != NULL)
+        *answered = ans;
+    if (rate != NULL)
+        *rate = ratio(ans, exp);
+    return SKPI_OK;
+}
+
+skpi_status skpi_report_sla(const skpi_report *r, size_t index,
+                            uint32_t platform, uint32_t category,
+                            int64_t *seconds, int64_t *within,
+                            int64_t *expected, double *rate)
+{
+    if (r == NULL)
+        return SKPI_EINVAL;
+    if (index >= r->n_sla)
+        return SKPI_ENOTFOUND;
+    int64_t exp = 0, win = 0;
+    skpi_status st = msg_sum(r, platform, category, SKPI__MSG_RECEIVED,
+                             expects_answer, 0, &exp);
+    if (st == SKPI_OK)
+        st = msg_sum(r, platform, category, SKPI__MSG_SLA0 + index,
+                     expects_answer, 0, &win);
+    if (st != SKPI_OK)
+        return st;
+    if (seconds != NULL)
+        *seconds = r->sla[index];
+    if (within != NULL)
+        *within = win;
+    if (expected != NULL)
+        *expected = exp;
+    if (rate != NULL)
+        *rate = ratio(win, exp);
+    return SKPI_OK;
+}
+
+skpi_status skpi_report_rating_count(const skpi_report *r, uint32_t platform,
+                                     int score, int64_t *count)
+{
+    if (r == NULL || count == NULL)
+        return SKPI_EINVAL;
+    uint32_t p0, p1;
+    if (!id_span(platform, r->np, &p0, &p1))
+        return SKPI_ENOTFOUND;
+    if (score < r->rating_lo ||
+        (size_t)(score - r->rating_lo) >= r->n_scores)
+        return SKPI_ERATING;
+    int64_t sum = 0;
+    for (uint32_t p = p0; p < p1; p++)
+        sum += r->ratings[p * r->n_scores + (size_t)(score - r->rating_lo)];
+    *count = sum;
+    return SKPI_OK;
+}
+
+skpi_status skpi_report_csat(const skpi_report *r, uint32_t platform,
+                             int64_t *ratings, int64_t *satisfied, double *rate,
+                             double *mean)
+{
+    if (r == NULL)
+        return SKPI_EINVAL;
+    uint32_t p0, p1;
+    if (!id_span(platform, r->np, &p0, &p1))
+        return SKPI_ENOTFOUND;
+    int64_t all = 0, sat = 0;
+    double weighted = 0.0;
+    for (uint32_t p = p0; p < p1; p++) {
+        for (size_t k = 0; k < r->n_scores; k++) {
+            int64_t n = r->ratings[p * r->n_scores + k];
+            int score = r->rating_lo + (int)k;
+            all += n;
+            if (score >= r->rating_satisfied)
+                sat += n;
+            weighted += (double)n * score;
+        }
+    }
+    if (ratings != NULL)
+        *ratings = all;
+    if (satisfied != NULL)
+        *satisfied = sat;
+    if (rate != NULL)
+        *rate = ratio(sat, all);
+    if (mean != NULL)
+        *mean = all == 0 ? NAN : weighted / (double)all;
+    return SKPI_OK;
+}
+
+skpi_status skpi_report_engagement(const skpi_report *r, uint32_t platform,
+                                   uint32_t kind, int64_t *count)
+{
+    if (r == NULL || count == NULL)
+        return SKPI_EINVAL;
+    uint32_t p0, p1, k0, k1;
+    if (!id_span(platform, r->np, &p0, &p1) || !id_span(kind, r->nk, &k0, &k1))
+        return SKPI_ENOTFOUND;
+    int64_t sum = 0;
+    for (uint32_t p = p0; p < p1; p++) {
+        for (uint32_t k = k0; k < k1; k++)
+            sum += r->eng[p * r->nk + k];
+    }
+    *count = sum;
+    return SKPI_OK;
+}
+
+skpi_status skpi_report_posts(const skpi_report *r, uint32_t platform,
+                              int64_t *posts, double *per_post)
+{
+    if (r == NULL)
+        return SKPI_EINVAL;
+    uint32_t p0, p1;
+    int64_t eng;
+    skpi_status st = skpi_report_engagement(r, platform, SKPI_ALL, &eng);
+    if (st != SKPI_OK || !id_span(platform, r->np, &p0, &p1))
+        return st != SKPI_OK ? st : SKPI_ENOTFOUND;
+    int64_t n = 0;
+    for (uint32_t p = p0; p < p1; p++)
+        n += r->posts[p];
+    if (posts != NULL)
+        *posts = n;
+    if (per_post != NULL)
+        *per_post = ratio(eng, n);
+    return SKPI_OK;
+}
+
+skpi_status skpi_report_followers(const skpi_report *r, uint32_t platform,
+                                  int64_t *end, int64_t *start,
+                                  int64_t *change, double *growth)
+{
+    if (r == NULL)
+        return SKPI_EINVAL;
+    if (platform >= r->np)
+        return SKPI_ENOTFOUND;
+    if (!r->has_followers[platform])
+        return SKPI_ENODATA;
+    int64_t e = r->foll_end[platform], s = r->foll_start[platform];
+    if (end != NULL)
+        *end = e;
+    if (start != NULL)
+        *start = s;
+    if (change != NULL)
+        *change = e - s;
+    if (growth != NULL)
+        *growth = ratio(e - s, s);
+    return SKPI_OK;
+}
+
+skpi_status skpi_report_followers_total(const skpi_report *r, int64_t *sum,
+                                        int64_t *unique_lo, int64_t *unique_hi,
+                                        size_t *platforms_with_data)
+{
+    if (r == NULL)
+        return SKPI_EINVAL;
+    int64_t total = 0, most = 0;
+    size_t n = 0;
+    for (size_t p = 0; p < r->np; p++) {
+        if (!r->has_followers[p])
+            continue;
+        /* Tallies are below 2^46 and platforms at most 32: no overflow. */
+        total += r->foll_end[p];
+        if (r->foll_end[p] > most)
+            most = r->foll_end[p];
+        n++;
+    }
+    if (sum != NULL)
+        *sum = total;
+    if (unique_lo != NULL)
+        *unique_lo = most;
+    if (unique_hi != NULL)
+        *unique_hi = total;
+    if (platforms_with_data != NULL)
+        *platforms_with_data = n;
+    return SKPI_OK;
+}
+
+skpi_status skpi_report_engagement_rate(const skpi_report *r, uint32_t platform,
+                                        int64_t *engagements,
+                                        int64_t *followers, double *rate)
+{
+    if (r == NULL)
+        return SKPI_EINVAL;
+    int64_t eng;
+    skpi_status st = skpi_report_engagement(r, platform, SKPI_ALL, &eng);
+    if (st != SKPI_OK)
+        return st;
+    int64_t f = 0;
+    if (platform == SKPI_ALL)
+        (void)skpi_report_followers_total(r, &f, NULL, NULL, NULL);
+    else if (r->has_followers[platform])
+        f = r->foll_end[platform];
+    if (engagements != NULL)
+        *engagements = eng;
+    if (followers != NULL)
+        *followers = f;
+    if (rate != NULL)
+        *rate = ratio(eng, f);
+    return SKPI_OK;
+}

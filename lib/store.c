@@ -1,0 +1,364 @@
+/*
+ * store.c -- where the counts live: shards, series and pages.
+ *
+ * The idea
+ * --------
+ * Every exact figure the library reports is a sum of 64-bit cells over a
+ * range of time buckets.  The store keeps those cells so that recording is
+ * a handful of dependent loads and one uncontended atomic add, that two
+ * threads recording at once do not fight over cache lines, and that memory
+ * grows only with the buckets and series actually used.
+ *
+ * A *series* is one time-indexed array of cells for one family and one
+ * taxonomy slot: messages of (platform, category), engagements of
+ * (platform, kind), posts, follower readings and ratings of a platform.
+ * Each bucket of a series holds `width` cells (t->width[family]), e.g. for
+ * messages: received, answered, and one "answered within T" per SLA target.
+ *
+ * The time axis of a series is a two-level radix tree over bucket indexes,
+ * allocated lazily:
+ *
+ *     series                 mid block (512)          page (64 buckets)
+ *   +----------+           +-------------+          +-------------------+
+ *   | mids[0]  |---------->| pages[0]    |--------->| bucket 0: w cells |
+ *   | mids[1]  |--> NULL   | pages[1]    |--> NULL  | bucket 1: w cells |
+ *   |  ...     |           |  ...        |          |  ...              |
+ *   +----------+           +-------------+          +-------------------+
+ *     n_mid                 bucket >> 6 & 511        bucket & 63
+ *
+ * Day buckets over 1970..2200 need 3 mid blocks, hour buckets 62; an
+ * unused stretch of time costs one NULL pointer per 64 or 32,768 buckets.
+ * A 7-year day tracker with the built-in taxonomy uses about 40 pages per
+ * series.
+ *
+ * A *shard* is a complete set of series.  A tracker has up to 16, and a
+ * recording thread writes into the shard of the CPU it runs on
+ * (sched_getcpu(), which glibc answers from the rseq area without a system
+ * call), so two threads on two cores touch disjoint memory.  Readers sum
+ * over shards.  Cells are still updated with atomic operations, because a
+ * thread can migrate between reading its CPU number and writing, and
+ * threads share a CPU; relaxed order suffices since every cell is an
+ * independent counter.
+ *
+ * Invariants
+ * ----------
+ *  - Every pointer in the tree goes from NULL to its final value exactly
+ *    once, by compare-and-swap; a thread that loses the race frees its copy.
+ *    Readers load pointers with acquire order, so they see zeroed memory or
+ *    later values, never garbage.
+ *  - Nothing is freed before skpi_tracker_free(), so readers need no
+ *    reference counts.
+ *  - Cells only grow (counters add, the follower gauge takes a maximum), so
+ *    a concurrent reader sees each cell at some value it really had.
+ *
+ * The follower gauge
+ * ------------------
+ * "The latest reading in a bucket wins" is kept lock-free by packing the
+ * reading's position inside its bucket above the tally:
+ *
+ *    63            46 45                                0
+ *   +----------------+-----------------------------------+
+ *   | seconds into   |              tally                |
+ *   | bucket + 1     |          (< 2^46)                 |
+ *   +----------------+-----------------------------------+
+ *
+ * so that the maximum of packed values is the latest reading (ties: the
+ * larger tally), whatever order readings arrive in, and merging two
+ * trackers is again a maximum.  A bucket is at most 25 hours long, which
+ * fits the 18 high bits; zero means "no reading".
+ */
+#define _GNU_SOURCE 1
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* ===================================================================== */
+/* Layout                                                                */
+/* ===================================================================== */
+
+typedef struct skpi__mid {
+    _Atomic(_Atomic int64_t *) pages[SKPI__MID_LEN];
+} skpi__mid;
+
+struct skpi__series {
+    size_t n_mid;                /* written before the series is published */
+    _Atomic(skpi__mid *) mids[]; /* n_mid entries */
+};
+
+#define SKPI__MSG_SLOTS (SKPI_MAX_PLATFORMS * SKPI_MAX_CATEGORIES)
+#define SKPI__ENG_SLOTS (SKPI_MAX_PLATFORMS * SKPI_MAX_KINDS)
+
+struct skpi__shard {
+    _Atomic(skpi__series *) msg[SKPI__MSG_SLOTS];
+    _Atomic(skpi__series *) eng[SKPI__ENG_SLOTS];
+    _Atomic(skpi__series *) post[SKPI_MAX_PLATFORMS];
+    _Atomic(skpi__series *) follow[SKPI_MAX_PLATFORMS];
+    _Atomic(skpi__series *) rating[SKPI_MAX_PLATFORMS];
+};
+
+static _Atomic(skpi__series *) *shard_slots(skpi__shard *s,
+                                            enum skpi__family f,
+                                            size_t *n_slots)
+{
+    switch (f) {
+    case SKPI__FAM_MSG:
+        *n_slots = SKPI__MSG_SLOTS;
+        return s->msg;
+    case SKPI__FAM_ENG:
+        *n_slots = SKPI__ENG_SLOTS;
+        return s->eng;
+    case SKPI__FAM_POST:
+        *n_slots = SKPI_MAX_PLATFORMS;
+        return s->post;
+    case SKPI__FAM_FOLLOW:
+        *n_slots = SKPI_MAX_PLATFORMS;
+        return s->follow;
+    default:
+        *n_slots = SKPI_MAX_PLATFORMS;
+        return s->rating;
+    }
+}
+
+/* ===================================================================== */
+/* Shard choice                                                          */
+/* ===================================================================== */
+
+static unsigned shard_index(void)
+{
+#ifdef HAVE_SCHED_GETCPU
+    int cpu = sched_getcpu();
+    if (cpu >= 0)
+        return (unsigned)cpu % SKPI__SHARDS;
+#endif
+    /* No CPU number: spread threads by the address of a local variable,
+     * which differs per thread stack. */
+    int here;
+    uintptr_t h = (uintptr_t)&here;
+    h ^= h >> 17;
+    h *= (uintptr_t)0x9E3779B97F4A7C15u;
+    return (unsigned)(h >> (sizeof h * 8 - 4)) % SKPI__SHARDS;
+}
+
+/* ===================================================================== */
+/* Lazy allocation                                                       */
+/* ===================================================================== */
+
+/*
+ * Return the object behind *slot, allocating `size` zeroed bytes and
+ * installing them if it is NULL.  NULL only on allocation failure.
+ */
+static void *install(void *_Atomic *slot, size_t size)
+{
+    void *p = atomic_load_explicit(slot, memory_order_acquire);
+    if (p != NULL)
+        return p;
+    void *fresh = calloc(1, size);
+    if (fresh == NULL)
+        return NULL;
+    void *expected = NULL;
+    if (atomic_compare_exchange_strong_explicit(slot, &expected, fresh,
+                                                memory_order_acq_rel,
+                                                memory_order_acquire))
+        return fresh;
+    free(fresh);
+    return expected;
+}
+
+/* As install(), for a series, whose size must be set before it is seen. */
+static skpi__series *series_install(_Atomic(skpi__series *) *slot,
+                                    size_t n_mid)
+{
+    skpi__series *fresh =
+        calloc(1, sizeof(skpi__series) + n_mid * sizeof(fresh->mids[0]));
+    if (fresh == NULL)
+        return NULL;
+    fresh->n_mid = n_mid;
+    skpi__series *expected = NULL;
+    if (atomic_compare_exchange_strong_explicit(slot, &expected, fresh,
+                                                memory_order_acq_rel,
+                                                memory_order_acquire))
+        return fresh;
+    free(fresh);
+    return expected;
+}
+
+/* The casts below only change the pointee type of an atomic pointer slot;
+ * install() treats every slot as `void *_Atomic`. */
+#define INSTALL(slot, size) install((void *_Atomic *)(void *)(slot), (size))
+
+_Atomic int64_t *skpi__cells_for_write(skpi_tracker *t, enum skpi__family f,
+                                        size_t slot, int64_t b)
+{
+    skpi__shard *sh = INSTALL(&t->shards[shard_index()], sizeof(skpi__shard));
+    if (sh == NULL)
+        return NULL;
+    size_t n_slots;
+    _Atomic(skpi__series *) *slots = shard_slots(sh, f, &n_slots);
+    skpi__series *se = atomic_load_explicit(&slots[slot], memory_order_acquire);
+    if (se == NULL) {
+        se = series_install(&slots[slot], t->n_mid);
+        if (se == NULL)
+            return NULL;
+    }
+    uint64_t page_no = (uint64_t)b >> SKPI__PAGE_BITS;
+    skpi__mid *mid = INSTALL(&se->mids[page_no >> SKPI__MID_BITS],
+                             sizeof(skpi__mid));
+    if (mid == NULL)
+        return NULL;
+    size_t width = t->width[f];
+    _Atomic int64_t *page =
+        INSTALL(&mid->pages[page_no & (SKPI__MID_LEN - 1)],
+                SKPI__PAGE_LEN * width * sizeof(int64_t));
+    if (page == NULL)
+        return NULL;
+    return page + (size_t)((uint64_t)b & (SKPI__PAGE_LEN - 1)) * width;
+}
+
+/* ===================================================================== */
+/* Reading                                                               */
+/* ===================================================================== */
+
+static skpi__series *series_get(const skpi_tracker *t, unsigned shard,
+                                enum skpi__family f, size_t slot)
+{
+    skpi__shard *sh = atomic_load_explicit(
+        &((skpi_tracker *)t)->shards[shard], memory_order_acquire);
+    if (sh == NULL)
+        return NULL;
+    size_t n_slots;
+    _Atomic(skpi__series *) *slots = shard_slots(sh, f, &n_slots);
+    return atomic_load_explicit(&slots[slot], memory_order_acquire);
+}
+
+static const _Atomic int64_t *page_get(skpi__series *se, int64_t page_no)
+{
+    skpi__mid *mid = atomic_load_explicit(
+        &se->mids[(uint64_t)page_no >> SKPI__MID_BITS], memory_order_acquire);
+    if (mid == NULL)
+        return NULL;
+    return atomic_load_explicit(
+        &mid->pages[(uint64_t)page_no & (SKPI__MID_LEN - 1)],
+        memory_order_acquire);
+}
+
+skpi_status skpi__series_visit(const skpi_tracker *t, enum skpi__family f,
+                               size_t slot, int64_t b0, int64_t b1,
+                               skpi__visit_fn fn, void *ctx)
+{
+    size_t width = t->width[f];
+    for (unsigned s = 0; s < SKPI__SHARDS; s++) {
+        skpi__series *se = series_get(t, s, f, slot);
+        if (se == NULL)
+            continue;
+        int64_t b = b0;
+        while (b < b1) {
+            int64_t page_no = b >> SKPI__PAGE_BITS;
+            int64_t page_end = (page_no + 1) << SKPI__PAGE_BITS;
+            int64_t end = page_end < b1 ? page_end : b1;
+            const _Atomic int64_t *page = page_get(se, page_no);
+            if (page != NULL) {
+                size_t off = (size_t)(b & (SKPI__PAGE_LEN - 1)) * width;
+                skpi_status st = fn(page + off, b, (size_t)(end - b), ctx);
+                if (st != SKPI_OK)
+                    return st;
+            }
+            b = end;
+        }
+    }
+    return SKPI_OK;
+}
+
+uint64_t skpi__gauge_read(const skpi_tracker *t, uint32_t p, int64_t b)
+{
+    uint64_t best = 0;
+    for (unsigned s = 0; s < SKPI__SHARDS; s++) {
+        skpi__series *se = series_get(t, s, SKPI__FAM_FOLLOW, p);
+        if (se == NULL)
+            continue;
+        const _Atomic int64_t *page = page_get(se, b >> SKPI__PAGE_BITS);
+        if (page == NULL)
+            continue;
+        uint64_t v = (uint64_t)atomic_load_explicit(
+            &page[b & (SKPI__PAGE_LEN - 1)], memory_order_relaxed);
+        if (v > best)
+            best = v;
+    }
+    return best;
+}
+
+/* Whether any shard holds the page of bucket b for platform p. */
+static bool gauge_page_exists(const skpi_tracker *t, uint32_t p, int64_t b)
+{
+    for (unsigned s = 0; s < SKPI__SHARDS; s++) {
+        skpi__series *se = series_get(t, s, SKPI__FAM_FOLLOW, p);
+        if (se != NULL && page_get(se, b >> SKPI__PAGE_BITS) != NULL)
+            return true;
+    }
+    return false;
+}
+
+int64_t skpi__gauge_seek(const skpi_tracker *t, uint32_t p, int64_t b,
+                         int64_t limit, bool backward, uint64_t *packed)
+{
+    while (backward ? b >= limit : b < limit) {
+        if (!gauge_page_exists(t, p, b)) {
+            /* Skip the rest of this empty page in the direction of travel. */
+            int64_t page_first = b & ~(int64_t)(SKPI__PAGE_LEN - 1);
+            b = backward ? page_first - 1 : page_first + SKPI__PAGE_LEN;
+            continue;
+        }
+        uint64_t v = skpi__gauge_read(t, p, b);
+        if (v != 0) {
+            *packed = v;
+            return b;
+        }
+        b += backward ? -1 : 1;
+    }
+    return -1;
+}
+
+/* ===================================================================== */
+/* Teardown                                                              */
+/* ===================================================================== */
+
+static void series_free(skpi__series *se)
+{
+    if (se == NULL)
+        return;
+    for (size_t m = 0; m < se->n_mid; m++) {
+        skpi__mid *mid = atomic_load_explicit(&se->mids[m], memory_order_relaxed);
+        if (mid == NULL)
+            continue;
+        for (size_t k = 0; k < SKPI__MID_LEN; k++)
+            free((void *)atomic_load_explicit(&mid->pages[k],
+                                              memory_order_relaxed));
+        free(mid);
+    }
+    free(se);
+}
+
+void skpi__store_free(skpi_tracker *t)
+{
+    for (unsigned s = 0; s < SKPI__SHARDS; s++) {
+        skpi__shard *sh =
+            atomic_load_explicit(&t->shards[s], memory_order_relaxed);
+        if (sh == NULL)
+            continue;
+        for (int f = 0; f < SKPI__NFAMILIES; f++) {
+            size_t n_slots;
+            _Atomic(skpi__series *) *slots =
+                shard_slots(sh, (enum skpi__family)f, &n_slots);
+            for (size_t i = 0; i < n_slots; i++)
+                series_free(
+                    atomic_load_explicit(&slots[i], memory_order_relaxed));
+        }
+        free(sh);
+        atomic_store_explicit(&t->shards[s], NULL, memory_order_relaxed);
+    }
+}
