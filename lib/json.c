@@ -118,8 +118,32 @@ static void write_period(jw *w, const skpi_tracker *t, int64_t from,
     jw_str(w, "bucket", t->opt.bucket == SKPI_BUCKET_DAY ? "day" : "hour");
 }
 
-static void write_messages(jw *w, const skpi_tracker *t, const skpi_report *r,
-                           size_t np, size_t ng, size_t nc)
+/* The count getters that take (platform, other id). */
+typedef skpi_status (*count_fn)(const skpi_report *, uint32_t, uint32_t,
+                                int64_t *);
+
+/*
+ * Write {slug: count} over every entry of `dim` that the report knows.  The
+ * entry's id goes in the getter's platform slot when dim is SKPI_PLATFORM,
+ * else in its second slot; the other slot is SKPI_ALL.
+ */
+static void write_breakdown(jw *w, const char *key, const skpi_tracker *t,
+                            const skpi_report *r, int dim, count_fn get)
+{
+    size_t n = skpi_report_taxonomy_count(r, dim);
+    jw_open(w, key, '{');
+    for (uint32_t i = 0; i < n; i++) {
+        int64_t v = 0;
+        if (dim == SKPI_PLATFORM)
+            (void)get(r, i, SKPI_ALL, &v);
+        else
+            (void)get(r, SKPI_ALL, i, &v);
+        jw_int(w, skpi_taxonomy_slug(t, dim, i), v);
+    }
+    jw_close(w, '}');
+}
+
+static void write_messages(jw *w, const skpi_tracker *t, const skpi_report *r)
 {
     int64_t v;
     jw_open(w, "messages", '{');
@@ -127,30 +151,15 @@ static void write_messages(jw *w, const skpi_tracker *t, const skpi_report *r,
     jw_int(w, "total", v);
     (void)skpi_report_inquiries_and_remarks(r, SKPI_ALL, &v);
     jw_int(w, "inquiries_and_remarks", v);
-    jw_open(w, "by_group", '{');
-    for (uint32_t g = 0; g < ng; g++) {
-        (void)skpi_report_group_messages(r, SKPI_ALL, g, &v);
-        jw_int(w, skpi_taxonomy_slug(t, SKPI_GROUP, g), v);
-    }
-    jw_close(w, '}');
-    jw_open(w, "by_category", '{');
-    for (uint32_t c = 0; c < nc; c++) {
-        (void)skpi_report_messages(r, SKPI_ALL, c, &v);
-        jw_int(w, skpi_taxonomy_slug(t, SKPI_CATEGORY, c), v);
-    }
-    jw_close(w, '}');
-    jw_open(w, "by_platform", '{');
-    for (uint32_t p = 0; p < np; p++) {
-        (void)skpi_report_messages(r, p, SKPI_ALL, &v);
-        jw_int(w, skpi_taxonomy_slug(t, SKPI_PLATFORM, p), v);
-    }
-    jw_close(w, '}');
+    write_breakdown(w, "by_group", t, r, SKPI_GROUP, skpi_report_group_messages);
+    write_breakdown(w, "by_category", t, r, SKPI_CATEGORY, skpi_report_messages);
+    write_breakdown(w, "by_platform", t, r, SKPI_PLATFORM, skpi_report_messages);
     jw_close(w, '}');
 }
 
-static void write_responses(jw *w, const skpi_tracker *t, const skpi_report *r,
-                            size_t np)
+static void write_responses(jw *w, const skpi_tracker *t, const skpi_report *r)
 {
+    size_t np = skpi_report_taxonomy_count(r, SKPI_PLATFORM);
     int64_t expected, answered;
     double rate;
     jw_open(w, "responses", '{');
@@ -217,25 +226,15 @@ static void write_satisfaction(jw *w, const skpi_tracker *t,
 }
 
 static void write_engagement(jw *w, const skpi_tracker *t,
-                             const skpi_report *r, size_t np, size_t nk)
+                             const skpi_report *r)
 {
     int64_t v, posts, followers;
     double per_post, per_follower;
     jw_open(w, "engagement", '{');
     (void)skpi_report_engagement(r, SKPI_ALL, SKPI_ALL, &v);
     jw_int(w, "total", v);
-    jw_open(w, "by_kind", '{');
-    for (uint32_t k = 0; k < nk; k++) {
-        (void)skpi_report_engagement(r, SKPI_ALL, k, &v);
-        jw_int(w, skpi_taxonomy_slug(t, SKPI_KIND, k), v);
-    }
-    jw_close(w, '}');
-    jw_open(w, "by_platform", '{');
-    for (uint32_t p = 0; p < np; p++) {
-        (void)skpi_report_engagement(r, p, SKPI_ALL, &v);
-        jw_int(w, skpi_taxonomy_slug(t, SKPI_PLATFORM, p), v);
-    }
-    jw_close(w, '}');
+    write_breakdown(w, "by_kind", t, r, SKPI_KIND, skpi_report_engagement);
+    write_breakdown(w, "by_platform", t, r, SKPI_PLATFORM, skpi_report_engagement);
     (void)skpi_report_posts(r, SKPI_ALL, &posts, &per_post);
     jw_int(w, "posts", posts);
     jw_double(w, "per_post", per_post);
@@ -246,9 +245,9 @@ static void write_engagement(jw *w, const skpi_tracker *t,
     jw_close(w, '}');
 }
 
-static void write_followers(jw *w, const skpi_tracker *t, const skpi_report *r,
-                            size_t np)
+static void write_followers(jw *w, const skpi_tracker *t, const skpi_report *r)
 {
+    size_t np = skpi_report_taxonomy_count(r, SKPI_PLATFORM);
     int64_t sum, lo, hi;
     jw_open(w, "followers", '{');
     jw_open(w, "by_platform", '{');
@@ -392,9 +391,6 @@ skpi_status skpi_report_json(const skpi_tracker *t, int64_t from, int64_t to,
     /* The report's taxonomy snapshot bounds every loop below, so entries
      * registered while we write do not appear half-way. */
     size_t np = skpi_report_taxonomy_count(r, SKPI_PLATFORM);
-    size_t ng = skpi_report_taxonomy_count(r, SKPI_GROUP);
-    size_t nc = skpi_report_taxonomy_count(r, SKPI_CATEGORY);
-    size_t nk = skpi_report_taxonomy_count(r, SKPI_KIND);
 
     skpi__buf b;
     skpi__buf_init(&b);
@@ -416,11 +412,11 @@ skpi_status skpi_report_json(const skpi_tracker *t, int64_t from, int64_t to,
     jw_close(&w, ']');
     jw_close(&w, '}');
 
-    write_messages(&w, t, r, np, ng, nc);
-    write_responses(&w, t, r, np);
+    write_messages(&w, t, r);
+    write_responses(&w, t, r);
     write_satisfaction(&w, t, r);
-    write_engagement(&w, t, r, np, nk);
-    write_followers(&w, t, r, np);
+    write_engagement(&w, t, r);
+    write_followers(&w, t, r);
 
     if ((flags & SKPI_JSON_NO_CHANGE) == 0) {
         double now[N_HEADLINES];

@@ -150,6 +150,21 @@ static unsigned shard_index(void)
 /* ===================================================================== */
 
 /*
+ * Publish the fully initialised object `fresh` in the empty *slot, or, if
+ * another thread got there first, free it and return the winner's.
+ */
+static void *publish(void *_Atomic *slot, void *fresh)
+{
+    void *expected = NULL;
+    if (atomic_compare_exchange_strong_explicit(slot, &expected, fresh,
+                                                memory_order_acq_rel,
+                                                memory_order_acquire))
+        return fresh;
+    free(fresh);
+    return expected;
+}
+
+/*
  * Return the object behind *slot, allocating `size` zeroed bytes and
  * installing them if it is NULL.  NULL only on allocation failure.
  */
@@ -159,15 +174,7 @@ static void *install(void *_Atomic *slot, size_t size)
     if (p != NULL)
         return p;
     void *fresh = calloc(1, size);
-    if (fresh == NULL)
-        return NULL;
-    void *expected = NULL;
-    if (atomic_compare_exchange_strong_explicit(slot, &expected, fresh,
-                                                memory_order_acq_rel,
-                                                memory_order_acquire))
-        return fresh;
-    free(fresh);
-    return expected;
+    return fresh == NULL ? NULL : publish(slot, fresh);
 }
 
 /* As install(), for a series, whose size must be set before it is seen. */
@@ -179,13 +186,7 @@ static skpi__series *series_install(_Atomic(skpi__series *) *slot,
     if (fresh == NULL)
         return NULL;
     fresh->n_mid = n_mid;
-    skpi__series *expected = NULL;
-    if (atomic_compare_exchange_strong_explicit(slot, &expected, fresh,
-                                                memory_order_acq_rel,
-                                                memory_order_acquire))
-        return fresh;
-    free(fresh);
-    return expected;
+    return publish((void *_Atomic *)(void *)slot, fresh);
 }
 
 /* The casts below only change the pointee type of an atomic pointer slot;

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <socialkpi.h>
+#include "testutil.h"
 
 #include "demo.h"
 
@@ -39,21 +39,9 @@ static const int64_t followers_end[N_PLATFORMS] = {1700000, 900000, 635000};
 /* Helpers                                                               */
 /* ===================================================================== */
 
-static skpi_tracker *new_tracker(const char *zone, int bucket)
-{
-    skpi_options *opts = NULL;
-    skpi_tracker *t = NULL;
-    ck_assert_int_eq(skpi_options_new(&opts), SKPI_OK);
-    ck_assert_int_eq(skpi_options_set_zone(opts, zone), SKPI_OK);
-    ck_assert_int_eq(skpi_options_set_bucket(opts, bucket), SKPI_OK);
-    ck_assert_int_eq(skpi_tracker_new(opts, &t), SKPI_OK);
-    skpi_options_free(opts);
-    return t;
-}
-
 static skpi_tracker *new_demo(const char *zone, int bucket)
 {
-    skpi_tracker *t = new_tracker(zone, bucket);
+    skpi_tracker *t = tracker_in(zone, bucket);
     ck_assert_int_eq(demo_build(t), SKPI_OK);
     return t;
 }
@@ -591,12 +579,4 @@ Suite *demo_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(demo_suite());
-    int failed;
-    srunner_run_all(sr, CK_ENV);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+SKPI_CHECK_MAIN(demo_suite)

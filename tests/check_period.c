@@ -22,11 +22,9 @@
  *    2024-H1: 1 January and 1 April and 1 July 2024 are Mondays) moves back
  *    a year by months, to 2023-Q1 and 2023-H1, not by week numbers.
  */
-#include <check.h>
 #include <stdint.h>
-#include <stdlib.h>
 
-#include "socialkpi.h"
+#include "testutil.h"
 
 #define DAY INT64_C(86400)
 #define HOUR INT64_C(3600)
@@ -70,23 +68,12 @@
  * (Check runs each test in its own process). */
 static skpi_tracker *utc, *p4, *m3, *p530;
 
-static skpi_tracker *tracker_in(const char *zone)
-{
-    skpi_options *o = NULL;
-    skpi_tracker *t = NULL;
-    ck_assert_int_eq(skpi_options_new(&o), SKPI_OK);
-    ck_assert_int_eq(skpi_options_set_zone(o, zone), SKPI_OK);
-    ck_assert_int_eq(skpi_tracker_new(o, &t), SKPI_OK);
-    skpi_options_free(o);
-    return t;
-}
-
 static void setup(void)
 {
-    utc = tracker_in("Z");
-    p4 = tracker_in("+04:00");
-    m3 = tracker_in("-03:00");
-    p530 = tracker_in("+05:30");
+    utc = tracker_in("Z", SKPI_BUCKET_DAY);
+    p4 = tracker_in("+04:00", SKPI_BUCKET_DAY);
+    m3 = tracker_in("-03:00", SKPI_BUCKET_DAY);
+    p530 = tracker_in("+05:30", SKPI_BUCKET_DAY);
 }
 
 static void teardown(void)
@@ -706,11 +693,4 @@ Suite *period_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(period_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+SKPI_CHECK_MAIN(period_suite)

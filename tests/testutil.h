@@ -43,7 +43,7 @@ static inline int64_t at(const char *iso)
     int main(void)                                                          \
     {                                                                       \
         SRunner *sr = srunner_create(suite_fn());                           \
-        srunner_run_all(sr, CK_NORMAL);                                     \
+        srunner_run_all(sr, CK_ENV); /* CK_VERBOSITY, default normal */ \
         int failed = srunner_ntests_failed(sr);                             \
         srunner_free(sr);                                                   \
         return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;                   \
