@@ -21,11 +21,11 @@
  *    enumerator's name.
  *  - Times are int64_t Unix seconds (UTC).  Accepted times lie in
  *    [SKPI_TIME_MIN, SKPI_TIME_MAX): 1970-01-01T00:00:00Z inclusive to
- *    2200-01-01T00:00:00Z exclusive.  Ranges may span the whole buckets
- *    that hold accepted times, so in a zone away from UTC a range may start
- *    a few hours before SKPI_TIME_MIN or end a few hours after
- *    SKPI_TIME_MAX (local 1970-01-01 to local 2200-01-01 and a day either
- *    side is always reportable).
+ *    2200-01-01T00:00:00Z exclusive.  A report range may reach from the
+ *    start of the bucket that holds SKPI_TIME_MIN to the end of the bucket
+ *    that holds SKPI_TIME_MAX - 1, so that every accepted time can be
+ *    reported: with day buckets west of UTC the range may start on local
+ *    1969-12-31, east of UTC it may end on local 2200-01-01 (inclusive).
  *  - Counts and metric values are int64_t; sizes are size_t; taxonomy ids
  *    are uint32_t.  SKPI_ALL in place of an id means "all of them".
  *  - Suffixes: _new creates an object that the caller frees with the
@@ -235,8 +235,9 @@ SKPI_API skpi_status skpi_tracker_new(const skpi_options *opts,
 
 /**
  * Free a tracker and everything it holds.  NULL is a no-op.  Must not run
- * concurrently with any other call on the same tracker, and reports made
- * from it must not be used afterwards for slugs or labels.
+ * concurrently with any other call on the same tracker.  Reports made from
+ * it stay valid (they copy what they need), but slugs and labels borrowed
+ * from the tracker do not.
  */
 SKPI_API void skpi_tracker_free(skpi_tracker *t);
 
@@ -398,8 +399,10 @@ SKPI_API skpi_status skpi_record_response(skpi_tracker *t, uint32_t platform,
 
 /**
  * Record `count` (>= 1) engagements of `kind` with the desk's posts.
- * Returns also SKPI_ECOUNT (count <= 0) and SKPI_EOVERFLOW (the bucket's
- * counter would pass INT64_MAX).
+ * Returns also SKPI_ECOUNT (count <= 0) and SKPI_EOVERFLOW (the counter it
+ * adds to would pass INT64_MAX).  Counters are kept per CPU, so sums over
+ * them can still pass INT64_MAX; a report whose sums would is refused with
+ * SKPI_EOVERFLOW.
  */
 SKPI_API skpi_status skpi_record_engagement(skpi_tracker *t, uint32_t platform,
                                             uint32_t kind, int64_t time,
@@ -545,7 +548,8 @@ typedef struct skpi_report skpi_report;
 
 /**
  * Compute the report of [from, to).  Both ends must be bucket boundaries
- * in the tracker's zone (skpi_period_parse() always gives such ranges).
+ * in the tracker's zone (skpi_period_parse() gives such ranges for every
+ * named period; an explicit "A/B" range with clock times may not be).
  * `platforms` lists the platform ids to include (n_platforms of them); NULL
  * with n_platforms 0 means every platform.  The report counts the taxonomy
  * as it stands when it is made; ids registered later give SKPI_ENOTFOUND
@@ -570,7 +574,8 @@ SKPI_API void skpi_report_free(skpi_report *r);
  * out-parameter NULL) or SKPI_ENOTFOUND (an id the report does not know);
  * the ones that can say more list it.  `platform`, `category`, `kind` and
  * `group` accept SKPI_ALL.  A platform left out by the report's filter
- * reads as zero.  A rate whose denominator is zero is NaN (JSON null).
+ * reads as zero (its followers as SKPI_ENODATA).  A rate whose
+ * denominator is zero is NaN (JSON null).
  */
 
 /**
@@ -603,8 +608,9 @@ SKPI_API skpi_status skpi_report_inquiries_and_remarks(const skpi_report *r,
  * Response rate: `answered` / `expected`, where expected counts the
  * messages of categories that expect an answer (by arrival bucket) and
  * answered the first replies to them.  A category that expects no answer
- * gives expected 0 and the replies it got.  Any out-parameter but one may
- * be NULL.
+ * gives expected 0 and the replies it got.  At least one out-parameter
+ * must not be NULL.  Responses are not matched to messages here, so a
+ * caller that records more responses than messages gets a rate above 1.
  */
 SKPI_API skpi_status skpi_report_responses(const skpi_report *r,
                                            uint32_t platform, uint32_t category,
@@ -613,8 +619,10 @@ SKPI_API skpi_status skpi_report_responses(const skpi_report *r,
 
 /**
  * SLA attainment for target number `index` (see skpi_tracker_sla()):
- * `within` messages answered within *seconds / `expected`.  Out-parameters
- * may be NULL.  SKPI_ENOTFOUND also for an index out of range.
+ * `within` messages answered within *seconds / `expected`.  As in
+ * skpi_report_responses(), a single category that expects no answer
+ * reports its own answers with expected 0.  Out-parameters may be NULL.
+ * SKPI_ENOTFOUND also for an index out of range.
  */
 SKPI_API skpi_status skpi_report_sla(const skpi_report *r, size_t index,
                                      uint32_t platform, uint32_t category,
@@ -649,7 +657,8 @@ SKPI_API skpi_status skpi_report_posts(const skpi_report *r, uint32_t platform,
 /**
  * Followers of one platform (not SKPI_ALL): `end` is the latest reading in
  * the range; `start` the latest reading before the range, or, if there is
- * none, the earliest reading in it; `change` = end - start; `growth` =
+ * none, the reading kept for the first bucket of the range that has one
+ * (a bucket keeps its latest reading); `change` = end - start; `growth` =
  * change / start (NaN if start is 0).  Out-parameters may be NULL.
  * Returns also SKPI_ENODATA when the range holds no reading for the
  * platform (out-parameters untouched).

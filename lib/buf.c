@@ -97,17 +97,26 @@ void skpi__buf_printf(skpi__buf *b, const char *fmt, ...)
 
 /*
  * printf's %g writes the decimal point of the C locale, which a host
- * program may have set to ','.  JSON needs '.', so any character that is
- * not part of a number in the C locale is taken for the decimal point.
+ * program may have set to ',' or to a multi-byte character (U+066B in
+ * ps_AF.UTF-8).  JSON needs '.', so the run of bytes that are not part of a
+ * number in the C locale -- there is at most one, the decimal point -- is
+ * replaced by a single '.'.
  */
 static void fix_decimal_point(char *s)
 {
-    for (; *s; s++) {
-        char c = *s;
-        if (!((c >= '0' && c <= '9') || c == '-' || c == '+' || c == 'e' ||
-              c == 'E'))
-            *s = '.';
+    char *w = s;
+    bool in_point = false;
+    for (const char *r = s; *r; r++) {
+        char c = *r;
+        bool numeric = (c >= '0' && c <= '9') || c == '-' || c == '+' ||
+                       c == 'e' || c == 'E';
+        if (numeric)
+            *w++ = c;
+        else if (!in_point)
+            *w++ = '.';
+        in_point = !numeric;
     }
+    *w = '\0';
 }
 
 void skpi__buf_double(skpi__buf *b, double v)

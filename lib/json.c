@@ -3,9 +3,11 @@
  *
  * The key names are a public contract (doc/report-json.md): add keys, never
  * rename or remove them.  Everything is read through the report getters;
- * the writer knows nothing of the store.  Rates are fractions in 0..1 and
- * always stand beside their numerator and denominator; a rate without a
- * denominator is null.
+ * the writer knows nothing of the store.  Rates are fractions (0..1 unless
+ * the caller recorded more answers than messages) and always stand beside
+ * their numerator and denominator; a rate without a denominator is null,
+ * and so is a follower figure without any reading.  Counts are written as
+ * integers everywhere, so they stay exact past 2^53.
  */
 #include <math.h>
 #include <stdio.h>
@@ -278,13 +280,21 @@ static void write_followers(jw *w, const skpi_tracker *t, const skpi_report *r)
         jw_close(w, '}');
     }
     jw_close(w, '}');
-    (void)skpi_report_followers_total(r, &sum, &lo, &hi, NULL);
-    jw_int(w, "sum", sum);
-    jw_null(w, "unique");
-    jw_open(w, "unique_bounds", '[');
-    jw_int(w, NULL, lo);
-    jw_int(w, NULL, hi);
-    jw_close(w, ']');
+    size_t with = 0;
+    (void)skpi_report_followers_total(r, &sum, &lo, &hi, &with);
+    if (with == 0) {
+        /* No reading at all: nothing is known, which is not zero. */
+        jw_null(w, "sum");
+        jw_null(w, "unique");
+        jw_null(w, "unique_bounds");
+    } else {
+        jw_int(w, "sum", sum);
+        jw_null(w, "unique");
+        jw_open(w, "unique_bounds", '[');
+        jw_int(w, NULL, lo);
+        jw_int(w, NULL, hi);
+        jw_close(w, ']');
+    }
     jw_close(w, '}');
 }
 
@@ -300,27 +310,76 @@ static const char *const headline_keys[N_HEADLINES] = {
     "satisfaction.rate", "engagement.total",
     "engagement.posts",  "followers.sum"};
 
-static void headlines(const skpi_report *r, double v[N_HEADLINES])
+/* One headline figure: an exact count or a rate, or unknown (null). */
+typedef struct headline {
+    bool known;
+    bool is_count;
+    int64_t n;
+    double x;
+} headline;
+
+static headline count_of(int64_t n)
+{
+    return (headline){true, true, n, (double)n};
+}
+
+static headline rate_of(double x)
+{
+    return (headline){!isnan(x), false, 0, x};
+}
+
+static void headlines(const skpi_report *r, headline h[N_HEADLINES])
 {
     int64_t n;
     double rate;
     (void)skpi_report_messages(r, SKPI_ALL, SKPI_ALL, &n);
-    v[0] = (double)n;
+    h[0] = count_of(n);
     (void)skpi_report_inquiries_and_remarks(r, SKPI_ALL, &n);
-    v[1] = (double)n;
+    h[1] = count_of(n);
     (void)skpi_report_responses(r, SKPI_ALL, SKPI_ALL, NULL, &n, &rate);
-    v[2] = (double)n;
-    v[3] = rate;
+    h[2] = count_of(n);
+    h[3] = rate_of(rate);
     (void)skpi_report_csat(r, SKPI_ALL, NULL, NULL, &rate, NULL);
-    v[4] = rate;
+    h[4] = rate_of(rate);
     (void)skpi_report_engagement(r, SKPI_ALL, SKPI_ALL, &n);
-    v[5] = (double)n;
+    h[5] = count_of(n);
     (void)skpi_report_posts(r, SKPI_ALL, &n, NULL);
-    v[6] = (double)n;
+    h[6] = count_of(n);
     /* Without any follower reading the sum is unknown, not zero. */
     size_t with = 0;
     (void)skpi_report_followers_total(r, &n, NULL, NULL, &with);
-    v[7] = with == 0 ? NAN : (double)n;
+    h[7] = with == 0 ? rate_of(NAN) : count_of(n);
+    h[7].is_count = true;
+}
+
+/* current, previous, delta and relative change of one headline. */
+static void write_headline(jw *w, const char *key, headline now,
+                           headline then)
+{
+    bool both = now.known && then.known;
+    jw_open(w, key, '{');
+    if (!now.known)
+        jw_null(w, "current");
+    else if (now.is_count)
+        jw_int(w, "current", now.n);
+    else
+        jw_double(w, "current", now.x);
+    if (!then.known)
+        jw_null(w, "previous");
+    else if (then.is_count)
+        jw_int(w, "previous", then.n);
+    else
+        jw_double(w, "previous", then.x);
+    if (!both)
+        jw_null(w, "delta");
+    else if (now.is_count) /* both counts are >= 0: no overflow */
+        jw_int(w, "delta", now.n - then.n);
+    else
+        jw_double(w, "delta", now.x - then.x);
+    jw_double(w, "relative", both && then.x != 0.0
+                                 ? (now.x - then.x) / then.x
+                                 : NAN);
+    jw_close(w, '}');
 }
 
 typedef skpi_status (*period_fn)(const skpi_tracker *, int64_t, int64_t,
@@ -336,7 +395,7 @@ static skpi_status write_comparison(jw *w, const char *key,
                                     const skpi_tracker *t, int64_t from,
                                     int64_t to, const uint32_t *platforms,
                                     size_t n_platforms, period_fn earlier,
-                                    const double now[N_HEADLINES])
+                                    const headline now[N_HEADLINES])
 {
     int64_t pf, pt;
     skpi_report *prev = NULL;
@@ -349,7 +408,7 @@ static skpi_status write_comparison(jw *w, const char *key,
         jw_null(w, key);
         return SKPI_OK;
     }
-    double then[N_HEADLINES];
+    headline then[N_HEADLINES];
     headlines(prev, then);
     skpi_report_free(prev);
 
@@ -358,15 +417,8 @@ static skpi_status write_comparison(jw *w, const char *key,
     write_period(w, t, pf, pt);
     jw_close(w, '}');
     jw_open(w, "kpis", '{');
-    for (int i = 0; i < N_HEADLINES; i++) {
-        jw_open(w, headline_keys[i], '{');
-        jw_double(w, "current", now[i]);
-        jw_double(w, "previous", then[i]);
-        jw_double(w, "delta", now[i] - then[i]);
-        jw_double(w, "relative",
-                  then[i] == 0.0 ? NAN : (now[i] - then[i]) / then[i]);
-        jw_close(w, '}');
-    }
+    for (int i = 0; i < N_HEADLINES; i++)
+        write_headline(w, headline_keys[i], now[i], then[i]);
     jw_close(w, '}');
     jw_close(w, '}');
     return SKPI_OK;
@@ -419,7 +471,7 @@ skpi_status skpi_report_json(const skpi_tracker *t, int64_t from, int64_t to,
     write_followers(&w, t, r);
 
     if ((flags & SKPI_JSON_NO_CHANGE) == 0) {
-        double now[N_HEADLINES];
+        headline now[N_HEADLINES];
         headlines(r, now);
         jw_open(&w, "change", '{');
         st = write_comparison(&w, "previous", t, from, to, platforms,

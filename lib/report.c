@@ -11,8 +11,8 @@
  * overflow.
  *
  * The report copies what it needs of the taxonomy (each category's group
- * and answer flag) so that it is self-contained and immutable; it keeps a
- * pointer to the tracker only for the configuration that never changes.
+ * and answer flag) and of the configuration, so that it is self-contained
+ * and immutable, and may outlive the tracker.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -52,10 +52,10 @@ struct skpi_report {
 static skpi_status range_buckets(const skpi_tracker *t, int64_t from,
                                  int64_t to, int64_t *b0, int64_t *b1)
 {
-    if (!skpi__range_ok(t, from) || !skpi__range_ok(t, to))
-        return SKPI_ETIME;
     if (from >= to)
         return SKPI_ERANGE;
+    if (!skpi__range_ok(t, from) || !skpi__range_ok(t, to))
+        return SKPI_ETIME;
     int64_t lo = skpi__bucket_of(t, from);
     int64_t hi = skpi__bucket_of(t, to);
     if (skpi__bucket_start(t, lo) != from || skpi__bucket_start(t, hi) != to)
@@ -154,10 +154,9 @@ static skpi_status report_fill(const skpi_tracker *t, skpi_report *r)
     if (!total_fits(r->eng, r->np * r->nk, 1) ||
         !total_fits(r->posts, r->np, 1))
         return SKPI_EOVERFLOW;
-    for (size_t k = 0; k < r->n_scores; k++) {
-        if (!total_fits(r->ratings + k, r->np, r->n_scores))
-            return SKPI_EOVERFLOW;
-    }
+    /* All ratings together, which the CSAT getter adds up. */
+    if (!total_fits(r->ratings, r->np * r->n_scores, 1))
+        return SKPI_EOVERFLOW;
     return SKPI_OK;
 }
 
@@ -360,6 +359,26 @@ skpi_status skpi_report_inquiries_and_remarks(const skpi_report *r,
                    0, count);
 }
 
+/*
+ * Answers to one category, or to a sum of categories: expected counts only
+ * the messages of categories that expect an answer, and so does a sum of
+ * answers over categories; a single category that expects none still
+ * reports the answers it got (with expected 0 and a NaN rate).  Cell k is
+ * ANSWERED or an SLA cell.
+ */
+static skpi_status answer_sums(const skpi_report *r, uint32_t platform,
+                               uint32_t category, size_t k, int64_t *expected,
+                               int64_t *answered)
+{
+    skpi_status st = msg_sum(r, platform, category, SKPI__MSG_RECEIVED,
+                             expects_answer, 0, expected);
+    if (st != SKPI_OK)
+        return st;
+    bool own = category != SKPI_ALL && !r->cat_expects[category];
+    return msg_sum(r, platform, category, k, own ? NULL : expects_answer, 0,
+                   answered);
+}
+
 skpi_status skpi_report_responses(const skpi_report *r, uint32_t platform,
                                   uint32_t category, int64_t *expected,
                                   int64_t *answered, double *rate)
@@ -367,17 +386,8 @@ skpi_status skpi_report_responses(const skpi_report *r, uint32_t platform,
     if (r == NULL || (expected == NULL && answered == NULL && rate == NULL))
         return SKPI_EINVAL;
     int64_t exp = 0, ans = 0;
-    skpi_status st = msg_sum(r, platform, category, SKPI__MSG_RECEIVED,
-                             expects_answer, 0, &exp);
-    if (st != SKPI_OK)
-        return st;
-    /* A single category reports its replies even if it expects none; a
-     * sum over categories keeps to those that enter the rate. */
-    if (category != SKPI_ALL && !r->cat_expects[category])
-        st = msg_sum(r, platform, category, SKPI__MSG_ANSWERED, NULL, 0, &ans);
-    else
-        st = msg_sum(r, platform, category, SKPI__MSG_ANSWERED, expects_answer,
-                     0, &ans);
+    skpi_status st =
+        answer_sums(r, platform, category, SKPI__MSG_ANSWERED, &exp, &ans);
     if (st != SKPI_OK)
         return st;
     if (expected != NULL)
@@ -399,11 +409,8 @@ skpi_status skpi_report_sla(const skpi_report *r, size_t index,
     if (index >= r->n_sla)
         return SKPI_ENOTFOUND;
     int64_t exp = 0, win = 0;
-    skpi_status st = msg_sum(r, platform, category, SKPI__MSG_RECEIVED,
-                             expects_answer, 0, &exp);
-    if (st == SKPI_OK)
-        st = msg_sum(r, platform, category, SKPI__MSG_SLA0 + index,
-                     expects_answer, 0, &win);
+    skpi_status st = answer_sums(r, platform, category, SKPI__MSG_SLA0 + index,
+                                 &exp, &win);
     if (st != SKPI_OK)
         return st;
     if (seconds != NULL)

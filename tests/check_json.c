@@ -123,6 +123,38 @@ START_TEST(test_change_object)
 }
 END_TEST
 
+START_TEST(test_no_follower_readings_are_null)
+{
+    /* The day after holds one message and no follower reading: the sum
+     * and the bounds are unknown, not zero, and so is their change. */
+    int64_t day2 = at("2024-03-12T00:00:00Z");
+    ck_assert_status(skpi_record_message(t, 0, 0, day1 + 60), SKPI_OK);
+    char *json = NULL;
+    ck_assert_status(skpi_report_json(t, day1, day2, NULL, 0, 0, &json, NULL), SKPI_OK);
+    ck_assert_ptr_nonnull(strstr(json,
+        "\"followers\":{\"by_platform\":{\"twitter\":null,\"facebook\":null,\"instagram\":null},"
+        "\"change_by_platform\":{\"twitter\":null,\"facebook\":null,\"instagram\":null},"
+        "\"sum\":null,\"unique\":null,\"unique_bounds\":null}"));
+    ck_assert_ptr_nonnull(strstr(json,
+        "\"followers.sum\":{\"current\":null,\"previous\":100,\"delta\":null,\"relative\":null}"));
+    skpi_free(json);
+}
+END_TEST
+
+START_TEST(test_counts_stay_exact)
+{
+    /* Counts past 2^53 are written as exact integers, changes included. */
+    ck_assert_status(skpi_record_engagement(t, 1, 0, day0 + 5, INT64_MAX - 10), SKPI_OK);
+    char *json = NULL;
+    ck_assert_status(skpi_report_json(t, day0, day1, NULL, 0, 0, &json, NULL), SKPI_OK);
+    ck_assert_ptr_nonnull(strstr(json, "\"facebook\":9223372036854775797,"));
+    ck_assert_ptr_nonnull(strstr(json,
+        "\"engagement.total\":{\"current\":9223372036854775807,\"previous\":0,"
+        "\"delta\":9223372036854775807,\"relative\":null}"));
+    skpi_free(json);
+}
+END_TEST
+
 START_TEST(test_change_before_1970)
 {
     /* The period before the first day cannot be formed: null. */
@@ -137,16 +169,22 @@ START_TEST(test_filter_and_locale)
 {
     const uint32_t only[] = {SKPI_PLATFORM_FACEBOOK, SKPI_PLATFORM_TWITTER};
     char *json = NULL;
-    /* A host program's locale must not turn "0.5" into "0,5". */
-    const char *loc = setlocale(LC_NUMERIC, "de_DE.UTF-8");
-    ck_assert_status(skpi_report_json(t, day0, day1, only, 2, SKPI_JSON_NO_CHANGE, &json, NULL), SKPI_OK);
-    setlocale(LC_NUMERIC, "C");
-    ck_assert_ptr_nonnull(strstr(json, "\"filter\":{\"platforms\":[\"twitter\",\"facebook\"]}"));
-    ck_assert_ptr_nonnull(strstr(json, "\"rate\":0.5,"));
-    ck_assert_ptr_nonnull(strstr(json, "\"per_follower\":0.1}"));
-    if (loc == NULL)
-        fprintf(stderr, "note: de_DE.UTF-8 locale not installed; locale part ran in C\n");
-    skpi_free(json);
+    /* A host program's locale must not turn "0.5" into "0,5", nor, where
+     * the decimal point is U+066B (two bytes), into "0..5".  CI generates
+     * both locales; elsewhere a missing one is noted and skipped. */
+    static const char *const locales[] = {"C", "de_DE.UTF-8", "ps_AF.UTF-8"};
+    for (size_t i = 0; i < sizeof locales / sizeof locales[0]; i++) {
+        if (setlocale(LC_NUMERIC, locales[i]) == NULL) {
+            fprintf(stderr, "note: locale %s not installed, skipped\n", locales[i]);
+            continue;
+        }
+        ck_assert_status(skpi_report_json(t, day0, day1, only, 2, SKPI_JSON_NO_CHANGE, &json, NULL), SKPI_OK);
+        setlocale(LC_NUMERIC, "C");
+        ck_assert_ptr_nonnull(strstr(json, "\"filter\":{\"platforms\":[\"twitter\",\"facebook\"]}"));
+        ck_assert_ptr_nonnull(strstr(json, "\"rate\":0.5,"));
+        ck_assert_ptr_nonnull(strstr(json, "\"per_follower\":0.1}"));
+        skpi_free(json);
+    }
 }
 END_TEST
 
@@ -188,6 +226,8 @@ static Suite *json_suite(void)
     tcase_add_test(core, test_pretty_matches_compact);
     tcase_add_test(core, test_change_object);
     tcase_add_test(core, test_change_before_1970);
+    tcase_add_test(core, test_no_follower_readings_are_null);
+    tcase_add_test(core, test_counts_stay_exact);
     tcase_add_test(core, test_filter_and_locale);
     tcase_add_test(core, test_label_escaping_not_needed_for_slugs);
     suite_add_tcase(s, core);

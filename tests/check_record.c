@@ -178,6 +178,12 @@ START_TEST(test_responses_and_sla)
     ck_assert_int_eq(within, 0);
     ck_assert_int_eq(expected, 1);
     ck_assert_status(skpi_report_sla(r, 2, SKPI_ALL, SKPI_ALL, &seconds, NULL, NULL, NULL), SKPI_ENOTFOUND);
+    /* Thanks expect no answer: alone they report their own answer (60 s,
+     * within both targets) against expected 0, like the response rate. */
+    ck_assert_status(skpi_report_sla(r, 0, SKPI_ALL, SKPI_CATEGORY_THANKS, NULL, &within, &expected, &rate), SKPI_OK);
+    ck_assert_int_eq(within, 1);
+    ck_assert_int_eq(expected, 0);
+    ck_assert(isnan(rate));
     skpi_report_free(r);
     /* The answer to the 9th's help request counts on the 9th. */
     r = report(D09, D10);
@@ -488,6 +494,8 @@ START_TEST(test_report_errors)
     ck_assert_status(skpi_report_new(t, d10, d11, NULL, 0, NULL), SKPI_EINVAL);
     ck_assert_status(skpi_report_new(t, d10, d11, NULL, 1, &r), SKPI_EINVAL);
     ck_assert_status(skpi_report_new(t, d11, d10, NULL, 0, &r), SKPI_ERANGE);
+    /* A reversed range is SKPI_ERANGE even where its ends are out of span. */
+    ck_assert_status(skpi_report_new(t, SKPI_TIME_MAX + 86400, -86400, NULL, 0, &r), SKPI_ERANGE);
     ck_assert_status(skpi_report_new(t, d10, d10, NULL, 0, &r), SKPI_ERANGE);
     ck_assert_status(skpi_report_new(t, d10 + 1, d11, NULL, 0, &r), SKPI_EALIGN);
     ck_assert_status(skpi_report_new(t, d10, d11 - 1, NULL, 0, &r), SKPI_EALIGN);
