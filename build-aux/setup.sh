@@ -20,6 +20,8 @@ have nm || need="$need binutils"
 if ! have pkg-config || ! pkg-config --exists check 2>/dev/null; then
     need="$need check"
 fi
+# IANA zones are read from the system's compiled tzdata (tests use them).
+[ -f /usr/share/zoneinfo/Europe/London ] || need="$need tzdata"
 if [ -n "$need" ]; then
     if [ "$(id -u)" != 0 ]; then
         echo "setup.sh: missing packages:$need" >&2

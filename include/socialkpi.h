@@ -181,11 +181,31 @@ SKPI_API void skpi_options_free(skpi_options *opts);
 
 /**
  * Set the tracker's time zone: a fixed UTC offset written "+04:00",
- * "-03:30", "+0530", "+04" or "Z"/"UTC".  Offsets range over -14:00..+14:00.
- * Buckets and named periods follow this zone's local calendar.
- * Returns SKPI_OK, SKPI_EINVAL (NULL argument) or SKPI_EZONE (not a
- * recognised zone; opts unchanged).  IANA zone names are reserved for a
- * later release and currently give SKPI_EZONE.
+ * "-03:30", "+0530", "+04" or "Z"/"UTC" (offsets range over
+ * -14:00..+14:00), or an IANA zone name such as "Europe/London",
+ * "America/New_York" or "Asia/Kolkata".  Buckets and named periods follow
+ * this zone's local calendar, across daylight saving time changes: a
+ * spring-forward day has 23 hours, a fall-back day 25, and a local time
+ * that a change skips or repeats is taken as the first instant at which
+ * the clock reads it (the end of the gap; the earlier of the two).
+ *
+ * An IANA zone is read, once and right here, from the compiled TZif file
+ * $TZDIR/NAME, or /usr/share/zoneinfo/NAME when the TZDIR environment
+ * variable is unset or empty (the system's tzdata package provides these
+ * files).  The rules are copied into the options and from there into each
+ * tracker, so later calls never touch the file system or depend on the
+ * machine's tzdata, and the process's TZ setting plays no part.  A name is
+ * 1 to 64 bytes of letters, digits, "_", "+", "-" and "/" separating
+ * non-empty parts, not starting with "/"; "UTC" stays the fixed zone "Z",
+ * every other name keeps its spelling as the tracker's zone name.
+ *
+ * Returns SKPI_OK, SKPI_EINVAL (NULL argument), SKPI_ENOMEM, or SKPI_EZONE:
+ * not an offset and not a valid name, no such file, a file that is not a
+ * valid TZif file (truncated, corrupt, over 1 MiB, with leap seconds as in
+ * the "right/" zones, with UTC offsets beyond +-24:00, or with a local
+ * day longer than 36 hours).  On any error opts is unchanged.  Not safe
+ * to call while another thread changes the environment (it reads TZDIR
+ * with getenv()).
  */
 SKPI_API skpi_status skpi_options_set_zone(skpi_options *opts, const char *zone);
 
@@ -242,7 +262,8 @@ SKPI_API skpi_status skpi_tracker_new(const skpi_options *opts,
 SKPI_API void skpi_tracker_free(skpi_tracker *t);
 
 /**
- * Return the tracker's zone in canonical form ("+04:00", "Z").  Borrowed:
+ * Return the tracker's zone: "Z", a fixed offset in canonical form
+ * ("+04:00"), or the IANA name as given ("Europe/London").  Borrowed:
  * valid for the tracker's lifetime.  Returns NULL if t is NULL.
  */
 SKPI_API const char *skpi_tracker_zone(const skpi_tracker *t);
@@ -478,8 +499,11 @@ SKPI_API skpi_status skpi_time_parse(const char *text, int64_t *out);
 /**
  * Write `time` as local ISO 8601 in the tracker's zone
  * ("2024-01-01T00:00:00+04:00", or "...Z" for UTC) into buf, NUL-terminated.
- * SKPI_TIME_BUFSIZE bytes always suffice.
- * Returns SKPI_OK, SKPI_EINVAL, SKPI_ETIME or SKPI_EBUFSIZE.  Thread-safe.
+ * SKPI_TIME_BUFSIZE bytes always suffice.  Any instant of the tracker's
+ * reportable span (see the conventions at the top) can be written, so the
+ * ends of every range a report accepts can.
+ * Returns SKPI_OK, SKPI_EINVAL, SKPI_ETIME (outside that span) or
+ * SKPI_EBUFSIZE (nothing written).  Thread-safe.
  */
 SKPI_API skpi_status skpi_time_format(const skpi_tracker *t, int64_t time,
                                       char *buf, size_t size);

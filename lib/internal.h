@@ -69,29 +69,76 @@ static inline int64_t skpi__floormod(int64_t a, int64_t b)
 /* ===================================================================== */
 
 /*
- * A zone maps UTC instants to local wall-clock seconds.  Today it is a fixed
- * offset; IANA rules read from TZif files will extend this struct, which is
- * why every conversion goes through these functions and nothing else reads
- * `offset` directly.
+ * A zone maps UTC instants to local wall-clock seconds.  It is either a
+ * fixed offset (rules == NULL: every conversion is an addition) or the
+ * rules of an IANA zone read from a TZif file when the zone was parsed
+ * (lib/tzif.c), owned by the zone.  Every conversion goes through the
+ * functions below and nothing else reads `offset` or `rules` directly.
+ *
+ * Ownership: a zone that skpi__zone_parse() filled owns its rules and is
+ * released with skpi__zone_free().  Copying the struct by value shares the
+ * rules; a holder that outlives the original (a tracker copying its
+ * options) takes a deep copy with skpi__zone_copy().  Rules never change
+ * once built, so any number of threads may convert through one zone.
+ *
+ * Clock changes, for zones with rules (see the essay in lib/tzif.c):
+ *  - a local time that a spring-forward gap skips maps to the instant the
+ *    gap ends, i.e. the transition itself; a local time that a fall-back
+ *    repeats maps to the earlier of its two instants.  In both cases
+ *    skpi__zone_utc_of_local(L) is the first instant at which the clock
+ *    reads L or later, so it never decreases as L grows;
+ *  - local days and hours tile time: day d is [midnight(d), midnight(d+1)),
+ *    a day whose midnight is skipped starts when the gap ends, a day that
+ *    is skipped whole is empty, and a repeated hour holds both of its UTC
+ *    hours.  skpi__zone_local_day() and skpi__zone_local_hour() give the
+ *    last day or hour that has started at an instant.
  */
+#define SKPI__ZONE_NAME_MAX 64
+/* No local day of an accepted zone is longer (the store packs the second
+ * within a bucket into 17 bits; real zones reach 26 hours). */
+#define SKPI__ZONE_DAY_MAX (36 * SKPI_HOUR)
+
+struct skpi__tzif;
+
 typedef struct skpi__zone {
-    int32_t offset;  /* seconds east of UTC, -14:00..+14:00 */
-    char name[16];   /* canonical name: "Z" or "+04:00" */
+    int32_t offset;            /* fixed zones: seconds east of UTC */
+    struct skpi__tzif *rules;  /* IANA zones: owned rules; NULL if fixed */
+    char name[SKPI__ZONE_NAME_MAX + 1]; /* "Z", "+04:00", "Europe/London" */
 } skpi__zone;
 
-/* Parse "Z", "UTC", "+04:00", "-0330", "+04" into *z.  SKPI_EZONE if not. */
+/*
+ * Parse "Z", "UTC", "+04:00", "-0330", "+04", or an IANA zone name read
+ * from $TZDIR or /usr/share/zoneinfo, into *z (a new zone: release with
+ * skpi__zone_free()).  An IANA zone whose offset never changes over the
+ * library's years is kept as a fixed offset under its IANA name.
+ * SKPI_EZONE if not a zone, SKPI_ENOMEM; on error *z is untouched.
+ */
 skpi_status skpi__zone_parse(const char *text, skpi__zone *z);
+
+/* Make *dst an independent copy of *src (whatever *dst held is
+ * overwritten, not freed).  SKPI_ENOMEM, and then *dst is untouched. */
+skpi_status skpi__zone_copy(skpi__zone *dst, const skpi__zone *src);
+
+/* Release the rules a zone owns; the zone must not be used afterwards
+ * except to be freed again or overwritten. */
+void skpi__zone_free(skpi__zone *z);
 
 /* Offset from UTC in effect at the UTC instant `utc`. */
 int32_t skpi__zone_offset_at(const skpi__zone *z, int64_t utc);
 
-/* UTC instant of local wall-clock seconds `local` (local = utc + offset). */
+/* UTC instant of local wall-clock seconds `local` (local = utc + offset);
+ * for gaps and overlaps see above. */
 int64_t skpi__zone_utc_of_local(const skpi__zone *z, int64_t local);
 
 /* Local day number (see civil) holding the UTC instant. */
 int64_t skpi__zone_local_day(const skpi__zone *z, int64_t utc);
 
-/* UTC instant of local midnight starting local day number `day`. */
+/* Local hour number (local seconds / 3600, floored) holding the UTC
+ * instant: the hour buckets' counterpart of skpi__zone_local_day(). */
+int64_t skpi__zone_local_hour(const skpi__zone *z, int64_t utc);
+
+/* UTC instant at which local day number `day` starts: its midnight, or
+ * the end of the gap when midnight is skipped. */
 int64_t skpi__zone_midnight(const skpi__zone *z, int64_t day);
 
 /*

@@ -38,6 +38,9 @@ skpi_status skpi_options_new(skpi_options **out)
 
 void skpi_options_free(skpi_options *opts)
 {
+    if (opts == NULL)
+        return;
+    skpi__zone_free(&opts->zone);
     free(opts);
 }
 
@@ -49,6 +52,7 @@ skpi_status skpi_options_set_zone(skpi_options *opts, const char *zone)
     skpi_status st = skpi__zone_parse(zone, &z);
     if (st != SKPI_OK)
         return st;
+    skpi__zone_free(&opts->zone);
     opts->zone = z;
     return SKPI_OK;
 }

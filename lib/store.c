@@ -64,8 +64,9 @@
  *
  * so that the maximum of packed values is the latest reading (ties: the
  * larger tally), whatever order readings arrive in, and merging two
- * trackers is again a maximum.  A bucket is at most 25 hours long, which
- * fits the 18 high bits; zero means "no reading".
+ * trackers is again a maximum.  A local day is at most SKPI__ZONE_DAY_MAX
+ * (36 hours; the longest real one, Vostok 1994, had 31), which fits the 18
+ * high bits with room to spare; zero means "no reading".
  */
 #define _GNU_SOURCE 1
 #ifdef HAVE_CONFIG_H
@@ -77,6 +78,9 @@
 #include <string.h>
 
 #include "internal.h"
+
+_Static_assert(SKPI__ZONE_DAY_MAX + 1 < (INT64_C(1) << (64 - SKPI__GAUGE_TALLY_BITS)),
+               "a bucket's seconds must fit above the follower tally");
 
 /* ===================================================================== */
 /* Layout                                                                */

@@ -15,15 +15,18 @@
  * 1969-12-31T00:00, so that every accepted instant has an index >= 0 in any
  * zone west of UTC.  Day buckets follow local midnights and hour buckets
  * local clock hours, both through the zone functions so that zones with
- * changing offsets need no change here.
+ * changing offsets need no change here: bucket b is exactly
+ * [bucket_start(b), bucket_start(b + 1)), so bucket_start(bucket_of(x)) == x
+ * holds at every boundary.  An hour that a spring-forward change skips is
+ * an empty bucket starting where the next one does, and the hour that a
+ * fall-back repeats is one bucket of two UTC hours (see internal.h).
  */
 int64_t skpi__bucket_of(const skpi_tracker *t, int64_t utc)
 {
     const skpi__zone *z = &t->opt.zone;
     if (t->opt.bucket == SKPI_BUCKET_DAY)
         return skpi__zone_local_day(z, utc) + 1;
-    int64_t local = utc + skpi__zone_offset_at(z, utc);
-    return skpi__floordiv(local, SKPI_HOUR) + 24;
+    return skpi__zone_local_hour(z, utc) + 24;
 }
 
 int64_t skpi__bucket_start(const skpi_tracker *t, int64_t b)
@@ -47,6 +50,13 @@ skpi_status skpi_tracker_new(const skpi_options *opts, skpi_tracker **out)
         return SKPI_ENOMEM;
     if (opts != NULL) {
         t->opt = *opts;
+        /* The options keep their zone: the tracker owns a copy of its
+         * rules, so the caller may free the options right away. */
+        skpi_status st = skpi__zone_copy(&t->opt.zone, &opts->zone);
+        if (st != SKPI_OK) {
+            free(t);
+            return st;
+        }
     } else {
         skpi_options *d;
         skpi_status st = skpi_options_new(&d);
@@ -75,6 +85,7 @@ skpi_status skpi_tracker_new(const skpi_options *opts, skpi_tracker **out)
         (size_t)(t->opt.rating_hi - t->opt.rating_lo + 1);
 
     if (pthread_mutex_init(&t->lock, NULL) != 0) {
+        skpi__zone_free(&t->opt.zone);
         free(t);
         return SKPI_ENOMEM;
     }
@@ -82,6 +93,7 @@ skpi_status skpi_tracker_new(const skpi_options *opts, skpi_tracker **out)
     if (st != SKPI_OK) {
         skpi__taxonomy_free(t);
         pthread_mutex_destroy(&t->lock);
+        skpi__zone_free(&t->opt.zone);
         free(t);
         return st;
     }
@@ -96,6 +108,7 @@ void skpi_tracker_free(skpi_tracker *t)
     skpi__store_free(t);
     skpi__taxonomy_free(t);
     pthread_mutex_destroy(&t->lock);
+    skpi__zone_free(&t->opt.zone);
     free(t);
 }
 

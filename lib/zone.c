@@ -3,14 +3,17 @@
  *
  * A tracker counts in local calendar days (or clock hours) of one zone, so
  * every conversion between a UTC instant and the local wall clock goes
- * through the five skpi__zone_* functions below.  Today a zone is a fixed
- * offset from UTC and the conversions are additions.  When IANA zones
- * arrive, skpi__zone gains the transitions read from a TZif file, and only
- * this file changes: callers never read `offset` themselves, and they ask
- * for "the offset at this instant", "the instant of this wall-clock time"
- * and "the instant at which this local day starts" rather than doing the
- * arithmetic, because with daylight saving time those answers differ from
- * day to day (and a local day may start at 01:00, or last 23 or 25 hours).
+ * through the skpi__zone_* functions below.  A zone is either a fixed
+ * offset from UTC, where the conversions are additions, or an IANA zone
+ * whose rules lib/tzif.c read from the system's TZif file when the zone
+ * was parsed; the zone owns those rules from then on, so nothing later
+ * depends on the machine's tzdata.  Callers never read `offset` or `rules`
+ * themselves: they ask for "the offset at this instant", "the instant of
+ * this wall-clock time" and "the instant at which this local day starts",
+ * because with daylight saving time those answers differ from day to day
+ * (and a local day may start at 01:00, or last 23 or 25 hours).  Each
+ * function tests the kind of zone once, so fixed offsets cost what they
+ * always did.
  *
  * The time syntax is the subset of ISO 8601 (and RFC 3339) that exported
  * logs and APIs actually produce:
@@ -26,6 +29,10 @@
 #include <string.h>
 
 #include "internal.h"
+#include "tzif.h"
+
+_Static_assert(SKPI__TZIF_NAME_MAX <= SKPI__ZONE_NAME_MAX,
+               "an IANA name must fit skpi__zone.name");
 
 /* ===================================================================== */
 /* Small scanners                                                        */
@@ -108,12 +115,38 @@ static void offset_name(int32_t offset, char *p)
 /* Zones                                                                 */
 /* ===================================================================== */
 
+/* The instants around which the library ever converts: the accepted times
+ * and the whole local days around them, with a margin. */
+#define SPAN_LO (SKPI_TIME_MIN - 3 * SKPI_DAY)
+#define SPAN_HI (SKPI_TIME_MAX + 3 * SKPI_DAY)
+
+/* Whether every local day of zone z that holds one of its transitions
+ * within the span lasts at most SKPI__ZONE_DAY_MAX (other days last 24
+ * hours). */
+static bool days_fit(const skpi__zone *z)
+{
+    const struct skpi__tzif *tz = z->rules;
+    for (size_t i = 0; i < tz->n; i++) {
+        if (tz->at[i] < SPAN_LO || tz->at[i] > SPAN_HI)
+            continue;
+        int64_t d = skpi__zone_local_day(z, tz->at[i]);
+        for (int64_t k = d - 1; k <= d + 1; k++)
+            if (skpi__zone_midnight(z, k + 1) - skpi__zone_midnight(z, k) >
+                SKPI__ZONE_DAY_MAX)
+                return false;
+    }
+    return true;
+}
+
 /*
- * Only fixed offsets exist for now.  IANA names ("Asia/Dubai") are refused
- * with SKPI_EZONE instead of being read as UTC, so that a tracker never
- * silently counts in the wrong calendar; the header reserves them for a
- * later release.  NULL arguments are a caller's bug and give SKPI_EINVAL,
- * as everywhere else in the library.
+ * Fixed offsets first: "UTC" stays the fixed zone "Z" as before, and an
+ * offset never reaches the file system.  Anything else must be an IANA
+ * name (lib/tzif.c checks its syntax before building a path from it).  A
+ * zone such as Asia/Dubai whose offset is the same over every instant the
+ * library can meet is kept as that fixed offset, under its IANA name: its
+ * conversions are then additions, and the results are the same.  NULL
+ * arguments are a caller's bug and give SKPI_EINVAL, as everywhere else in
+ * the library.
  */
 skpi_status skpi__zone_parse(const char *text, skpi__zone *z)
 {
@@ -124,42 +157,96 @@ skpi_status skpi__zone_parse(const char *text, skpi__zone *z)
     if (strcmp(text, "Z") == 0 || strcmp(text, "UTC") == 0) {
         tmp.offset = 0;
     } else if (!scan_offset(text, strlen(text), &tmp.offset)) {
-        return SKPI_EZONE;
+        struct skpi__tzif *tz;
+        skpi_status st = skpi__tzif_load(text, &tz);
+        if (st != SKPI_OK)
+            return st;
+        /* skpi__tzif_load() accepted the name, so it fits. */
+        memcpy(tmp.name, text, strlen(text) + 1);
+        if (skpi__tzif_constant(tz, SPAN_LO, SPAN_HI, &tmp.offset)) {
+            skpi__tzif_free(tz);
+        } else {
+            tmp.rules = tz;
+            if (!days_fit(&tmp)) {
+                skpi__tzif_free(tz);
+                return SKPI_EZONE;
+            }
+        }
+        *z = tmp;
+        return SKPI_OK;
     }
     offset_name(tmp.offset, tmp.name);
     *z = tmp;
     return SKPI_OK;
 }
 
+skpi_status skpi__zone_copy(skpi__zone *dst, const skpi__zone *src)
+{
+    struct skpi__tzif *rules = NULL;
+    if (src->rules != NULL) {
+        skpi_status st = skpi__tzif_copy(src->rules, &rules);
+        if (st != SKPI_OK)
+            return st;
+    }
+    *dst = *src;
+    dst->rules = rules;
+    return SKPI_OK;
+}
+
+void skpi__zone_free(skpi__zone *z)
+{
+    if (z == NULL)
+        return;
+    skpi__tzif_free(z->rules);
+    z->rules = NULL;
+}
+
 int32_t skpi__zone_offset_at(const skpi__zone *z, int64_t utc)
 {
-    (void)utc; /* a fixed offset holds at every instant */
-    return z->offset;
+    if (z->rules == NULL)
+        return z->offset; /* a fixed offset holds at every instant */
+    return skpi__tzif_offset_at(z->rules, utc);
 }
 
 /*
- * With a fixed offset every wall-clock time exists exactly once.  An IANA
- * zone will have to pick an instant for times that a clock change skips or
- * repeats; whatever it picks, it must stay monotone (a later local time
- * never gives an earlier instant), which period.c relies on.
+ * With a fixed offset every wall-clock time exists exactly once.  With
+ * rules, a time that a clock change skips gives the end of the gap and one
+ * that it repeats the earlier instant (see internal.h): the result never
+ * decreases as `local` grows, which period.c relies on.
  */
 int64_t skpi__zone_utc_of_local(const skpi__zone *z, int64_t local)
 {
-    return local - z->offset;
+    if (z->rules == NULL)
+        return local - z->offset;
+    return skpi__tzif_utc_of_local(z->rules, local);
+}
+
+/* floor(wall clock / unit) at `utc`; a fixed offset is split from the
+ * instant first so that no instant overflows. */
+static inline int64_t local_unit(const skpi__zone *z, int64_t utc,
+                                  int64_t unit)
+{
+    if (z->rules == NULL)
+        return skpi__floordiv(utc, unit) +
+               skpi__floordiv(skpi__floormod(utc, unit) + z->offset, unit);
+    return skpi__floordiv(skpi__tzif_wall(z->rules, utc), unit);
 }
 
 int64_t skpi__zone_local_day(const skpi__zone *z, int64_t utc)
 {
-    /* Split before adding the offset, so that no instant overflows. */
-    int64_t off = skpi__zone_offset_at(z, utc);
-    return skpi__floordiv(utc, SKPI_DAY) +
-           skpi__floordiv(skpi__floormod(utc, SKPI_DAY) + off, SKPI_DAY);
+    return local_unit(z, utc, SKPI_DAY);
+}
+
+int64_t skpi__zone_local_hour(const skpi__zone *z, int64_t utc)
+{
+    return local_unit(z, utc, SKPI_HOUR);
 }
 
 /*
  * The first instant of a local day.  With an IANA zone this is not always
- * 00:00 (some zones change their clocks at midnight), which is why callers
- * ask for it here instead of multiplying by 86400 themselves.
+ * 00:00: where a clock change skips midnight (America/Sao_Paulo until
+ * 2018, Asia/Beirut), the day starts when the gap ends, and a day skipped
+ * whole (Pacific/Apia, 2011-12-30) starts and ends at the same instant.
  */
 int64_t skpi__zone_midnight(const skpi__zone *z, int64_t day)
 {
@@ -362,7 +449,9 @@ skpi_status skpi_time_format(const skpi_tracker *t, int64_t time, char *buf,
 {
     if (t == NULL || buf == NULL)
         return SKPI_EINVAL;
-    if (!skpi__time_ok(time))
+    /* Every instant a range may start or end on can be written, so that
+     * the ends of "1970" at +04:00 or of "2199-12-31" in UTC print. */
+    if (!skpi__range_ok(t, time))
         return SKPI_ETIME;
     char tmp[SKPI_TIME_BUFSIZE];
     skpi__time_format(&t->opt.zone, time, tmp);
