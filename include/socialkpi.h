@@ -93,7 +93,10 @@ typedef enum skpi_status {
     SKPI_EZONE = 16,      /* a time zone is not recognised */
     SKPI_EOPTION = 17,    /* an option value is invalid */
     SKPI_ENODATA = 18,    /* the range holds no value for what was asked */
-    SKPI_EBUFSIZE = 19    /* the caller's buffer is too small */
+    SKPI_EBUFSIZE = 19,   /* the caller's buffer is too small */
+    SKPI_EID = 20,        /* an id is empty or longer than SKPI_ID_MAX bytes */
+    SKPI_EDUPLICATE = 21, /* a message id was recorded before (counted, not applied) */
+    SKPI_EUNMATCHED = 22  /* a reply names an unknown message id (counted, not applied) */
 } skpi_status;
 
 /**
@@ -144,6 +147,7 @@ SKPI_API uint32_t skpi_version_number(void);
 #define SKPI_RATING_SPAN_MAX 101 /* at most this many distinct scores */
 #define SKPI_FOLLOWERS_MAX ((INT64_C(1) << 46) - 1) /* largest follower tally */
 #define SKPI_TIME_BUFSIZE 32 /* enough for skpi_time_format() output */
+#define SKPI_ID_MAX 256      /* bytes of a message, author or person id */
 
 /**
  * Return the capacity of one taxonomy dimension (SKPI_MAX_PLATFORMS and so
@@ -236,6 +240,74 @@ SKPI_API skpi_status skpi_options_set_rating_scale(skpi_options *opts, int lo,
 SKPI_API skpi_status skpi_options_set_sla(skpi_options *opts,
                                           const int64_t *seconds, size_t n);
 
+/**
+ * Set the relative accuracy of the first-response-time sketches (default
+ * 0.01: every reported quantile is within 1 % of the exact value at the
+ * same rank).  0.0001 <= alpha <= 0.05.  Smaller values cost memory.
+ * Returns SKPI_OK, SKPI_EINVAL (opts NULL) or SKPI_EOPTION.
+ */
+SKPI_API skpi_status skpi_options_set_quantile_accuracy(skpi_options *opts,
+                                                        double alpha);
+
+/**
+ * Set the precision p of the distinct-people sketches (HyperLogLog with
+ * 2^p registers; default 14, relative standard error 1.04 / sqrt(2^p) =
+ * 0.81 %).  4 <= p <= 18.
+ * Returns SKPI_OK, SKPI_EINVAL (opts NULL) or SKPI_EOPTION.
+ */
+SKPI_API skpi_status skpi_options_set_people_precision(skpi_options *opts,
+                                                      int p);
+
+/**
+ * Set how many message ids the tracker keeps for matching replies
+ * (default 1,000,000; at least 1).  A message is kept from
+ * skpi_record_message_id() until it is forgotten to make room: at the
+ * limit the earliest-arriving answered message goes first, else the
+ * earliest-arriving waiting one, which then stays counted as unanswered
+ * but can no longer be matched (reports count such messages as
+ * "forgotten").  Kept messages cost about 43 bytes each.
+ * Returns SKPI_OK, SKPI_EINVAL (opts NULL) or SKPI_EOPTION (0).
+ */
+SKPI_API skpi_status skpi_options_set_open_limit(skpi_options *opts,
+                                                 size_t limit);
+
+/** Days of the week for business hours. */
+typedef enum skpi_weekday {
+    SKPI_MONDAY = 0,
+    SKPI_TUESDAY = 1,
+    SKPI_WEDNESDAY = 2,
+    SKPI_THURSDAY = 3,
+    SKPI_FRIDAY = 4,
+    SKPI_SATURDAY = 5,
+    SKPI_SUNDAY = 6
+} skpi_weekday;
+
+/**
+ * Add business hours: the desk is open on `weekday` from local clock time
+ * `from` to `to` ("07:30", "14:30:00"; "24:00" ends the day), a half-open
+ * interval.  Overlapping or touching intervals of one weekday merge; at
+ * most 28 intervals remain.  With business hours set, reports also give
+ * the first-response time in business time: the seconds between message
+ * and reply that fall in open hours of days that are not holidays (see
+ * doc/kpi.md for every edge case).
+ * Returns SKPI_OK, SKPI_EINVAL (NULL argument), SKPI_EPARSE (a time that
+ * is not HH:MM[:SS]), SKPI_EOPTION (weekday outside 0..6, from >= to) or
+ * SKPI_ELIMIT; on error opts is unchanged.
+ */
+SKPI_API skpi_status skpi_options_add_business_hours(skpi_options *opts,
+                                                     int weekday,
+                                                     const char *from,
+                                                     const char *to);
+
+/**
+ * Add a holiday, a local date "YYYY-MM-DD" on which the desk is closed all
+ * day (at most 512; adding one twice changes nothing).
+ * Returns SKPI_OK, SKPI_EINVAL (NULL argument), SKPI_EPARSE (not a date),
+ * SKPI_EOPTION (outside 1969-12-31..2200-01-01) or SKPI_ELIMIT.
+ */
+SKPI_API skpi_status skpi_options_add_holiday(skpi_options *opts,
+                                              const char *date);
+
 /* ===================================================================== */
 /* Tracker                                                               */
 /* ===================================================================== */
@@ -288,6 +360,9 @@ SKPI_API size_t skpi_tracker_sla_count(const skpi_tracker *t);
  */
 SKPI_API skpi_status skpi_tracker_sla(const skpi_tracker *t, size_t index,
                                       int64_t *seconds);
+
+/** Return 1 if the tracker has business hours, 0 if not (or t is NULL). */
+SKPI_API int skpi_tracker_has_business_hours(const skpi_tracker *t);
 
 /* ===================================================================== */
 /* Taxonomy                                                              */
@@ -480,6 +555,84 @@ SKPI_API skpi_status skpi_record_followers_slug(skpi_tracker *t,
 SKPI_API skpi_status skpi_record_rating_slug(skpi_tracker *t,
                                              const char *platform,
                                              int64_t time, int score);
+
+/*
+ * Events with ids.  Ids (message, author, person) are NUL-terminated byte
+ * strings of 1 to SKPI_ID_MAX bytes, compared exactly; an empty or longer
+ * one gives SKPI_EID.  Message ids are unique per platform.  No id is
+ * stored: message ids are kept as 64-bit hashes until their message is
+ * answered and forgotten (see skpi_options_set_open_limit()), people ids
+ * only feed distinct-count sketches (doc/kpi.md gives their error).
+ *
+ * Three statuses report an event that is refused but still counted, so
+ * that nothing is dropped silently: SKPI_EDUPLICATE, SKPI_EUNMATCHED and,
+ * for replies, SKPI_EORDER.  Reports show their counts
+ * (skpi_report_anomalies()); the event itself is not applied.
+ */
+
+/**
+ * Record a message, as skpi_record_message(), that has an id (so that a
+ * reply can name it) and optionally an author (NULL for none), counted
+ * among distinct authors.
+ * Returns also SKPI_EID and SKPI_EDUPLICATE (the id is kept already: the
+ * message is not counted again; the duplicate is counted).
+ */
+SKPI_API skpi_status skpi_record_message_id(skpi_tracker *t, uint32_t platform,
+                                            uint32_t category, int64_t time,
+                                            const char *message_id,
+                                            const char *author_id);
+
+/**
+ * Record a reply on `platform` at `time` to the message with `message_id`.
+ * The first reply to a kept message counts as its response, exactly as
+ * skpi_record_response(platform, category, received, time) would; a later
+ * reply to it is counted as a later reply (SKPI_OK).
+ * Returns also SKPI_EID, SKPI_EUNMATCHED (no kept message has this id: never
+ * recorded, or forgotten at the limit) and SKPI_EORDER (the reply is earlier
+ * than the message); both are counted and not applied.
+ */
+SKPI_API skpi_status skpi_record_reply(skpi_tracker *t, uint32_t platform,
+                                       const char *message_id, int64_t time);
+
+/**
+ * Record engagements as skpi_record_engagement(), by a known person, who is
+ * counted among distinct engagers.  Returns also SKPI_EID.
+ */
+SKPI_API skpi_status skpi_record_engagement_by(skpi_tracker *t,
+                                               uint32_t platform,
+                                               uint32_t kind, int64_t time,
+                                               int64_t count,
+                                               const char *person_id);
+
+/**
+ * Record that `person_id` was seen following the desk on `platform` at
+ * `time` (from a follower list), for the distinct audience across
+ * platforms.  The tallies of skpi_record_followers() are separate.
+ * Returns also SKPI_EID.
+ */
+SKPI_API skpi_status skpi_record_follower(skpi_tracker *t, uint32_t platform,
+                                          int64_t time, const char *person_id);
+
+/* The same four calls taking slugs. */
+SKPI_API skpi_status skpi_record_message_id_slug(skpi_tracker *t,
+                                                 const char *platform,
+                                                 const char *category,
+                                                 int64_t time,
+                                                 const char *message_id,
+                                                 const char *author_id);
+SKPI_API skpi_status skpi_record_reply_slug(skpi_tracker *t,
+                                            const char *platform,
+                                            const char *message_id,
+                                            int64_t time);
+SKPI_API skpi_status skpi_record_engagement_by_slug(skpi_tracker *t,
+                                                    const char *platform,
+                                                    const char *kind,
+                                                    int64_t time, int64_t count,
+                                                    const char *person_id);
+SKPI_API skpi_status skpi_record_follower_slug(skpi_tracker *t,
+                                               const char *platform,
+                                               int64_t time,
+                                               const char *person_id);
 
 /* ===================================================================== */
 /* Times and periods                                                     */
@@ -714,6 +867,86 @@ SKPI_API skpi_status skpi_report_engagement_rate(const skpi_report *r,
                                                  int64_t *engagements,
                                                  int64_t *followers,
                                                  double *rate);
+
+/**
+ * First-response time over the range: the seconds from message to first
+ * reply, for the messages that arrived in the range and were answered
+ * (whenever the answer came).  `business` 0 gives calendar time, 1 the
+ * business time of skpi_options_add_business_hours().  As for the response
+ * rate, sums over categories keep to categories that expect an answer.
+ * `n` answered messages, `mean` (exact: sum / n), `min`, `max` (exact).
+ * Out-parameters may be NULL.
+ * Returns also SKPI_ENODATA: no answered message (or, for business time,
+ * no business hours); out-parameters untouched.
+ */
+SKPI_API skpi_status skpi_report_response_time(const skpi_report *r,
+                                               uint32_t platform,
+                                               uint32_t category, int business,
+                                               int64_t *n, double *mean,
+                                               int64_t *min, int64_t *max);
+
+/**
+ * The q-quantile (0 <= q <= 1) of the first-response time, as above: the
+ * value at rank floor(q * (n - 1)) of the sorted times, within the tracker's
+ * relative accuracy (skpi_options_set_quantile_accuracy()); q = 0 and 1 give
+ * the exact min and max.
+ * Returns also SKPI_EINVAL (q outside [0, 1] or NaN) and SKPI_ENODATA.
+ */
+SKPI_API skpi_status skpi_report_response_quantile(const skpi_report *r,
+                                                   uint32_t platform,
+                                                   uint32_t category,
+                                                   int business, double q,
+                                                   double *seconds);
+
+/**
+ * Backlog at the end of the range: messages of categories that expect an
+ * answer, received before the end of the range (in any earlier period:
+ * unanswered messages are never dropped) and not answered before it; and
+ * the age of the oldest, measured from the start of the bucket in which it
+ * arrived to the end of the range (exact to the bucket).  `oldest_age` is
+ * 0 when the backlog is empty.  Out-parameters may be NULL.
+ */
+SKPI_API skpi_status skpi_report_backlog(const skpi_report *r,
+                                         uint32_t platform, uint32_t category,
+                                         int64_t *count, int64_t *oldest_age);
+
+/** What skpi_report_anomalies() counts. */
+typedef enum skpi_anomaly {
+    SKPI_ANOMALY_UNMATCHED_REPLIES = 0, /* replies to unknown message ids */
+    SKPI_ANOMALY_EARLY_REPLIES = 1,     /* replies earlier than their message */
+    SKPI_ANOMALY_LATER_REPLIES = 2,     /* second and later replies */
+    SKPI_ANOMALY_DUPLICATE_MESSAGES = 3,/* message ids recorded again */
+    SKPI_ANOMALY_FORGOTTEN_MESSAGES = 4 /* waiting messages forgotten at the limit */
+} skpi_anomaly;
+
+/**
+ * Count the events of `kind` (an skpi_anomaly) in the range, by the time of
+ * the refused event (the reply, the duplicate message, the message whose
+ * arrival made room).  SKPI_EOPTION for an unknown kind.
+ */
+SKPI_API skpi_status skpi_report_anomalies(const skpi_report *r,
+                                           uint32_t platform, int kind,
+                                           int64_t *count);
+
+/** Whose distinct count skpi_report_people() gives. */
+typedef enum skpi_people {
+    SKPI_PEOPLE_AUTHORS = 0,  /* authors of messages (skpi_record_message_id) */
+    SKPI_PEOPLE_ENGAGERS = 1, /* people who engaged (skpi_record_engagement_by) */
+    SKPI_PEOPLE_FOLLOWERS = 2 /* people seen following (skpi_record_follower) */
+} skpi_people;
+
+/**
+ * Distinct people of `who` (an skpi_people) seen in the range on `platform`
+ * or, with SKPI_ALL, across the report's platforms (a person on two
+ * platforms counts once).  `estimate` is the HyperLogLog estimate rounded to
+ * a whole number, `rel_error` its relative standard error (about 1e-4
+ * below some thousand people, 1.04 / sqrt(2^p) above).  Out-parameters may
+ * be NULL.  SKPI_EOPTION for an unknown `who`; SKPI_ENODATA when no id of
+ * that kind was recorded in the range.
+ */
+SKPI_API skpi_status skpi_report_people(const skpi_report *r, int who,
+                                        uint32_t platform, int64_t *estimate,
+                                        double *rel_error);
 
 /* ===================================================================== */
 /* JSON report                                                           */

@@ -167,7 +167,7 @@
  */
 #include <string.h>
 
-#include "calendar.h"
+#include "internal.h"
 
 /* ===================================================================== */
 /* Building a calendar                                                   */

@@ -26,7 +26,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "internal.h"
+#include "socialkpi.h"
+
+/* The zone type of lib/internal.h, which includes this header. */
+typedef struct skpi__zone skpi__zone;
 
 /* Capacities: open intervals over the whole week, and holidays. */
 #define SKPI__CAL_MAX_HOURS 28

@@ -30,7 +30,10 @@
     X(SKPI_EZONE, "unknown time zone")                                        \
     X(SKPI_EOPTION, "invalid option value")                                   \
     X(SKPI_ENODATA, "no data in the range")                                   \
-    X(SKPI_EBUFSIZE, "buffer too small")
+    X(SKPI_EBUFSIZE, "buffer too small")                                      \
+    X(SKPI_EID, "invalid id (empty, or longer than 256 bytes)")               \
+    X(SKPI_EDUPLICATE, "message id already recorded (counted as a duplicate)") \
+    X(SKPI_EUNMATCHED, "reply to an unknown message id (counted as unmatched)")
 
 #define SKPI__MSG(code, text) [code] = text,
 #define SKPI__NAME(code, text) [code] = #code,

@@ -16,6 +16,11 @@
 
 #include "socialkpi.h"
 
+#include "calendar.h"
+#include "ddsketch.h"
+#include "hll.h"
+#include "open.h"
+
 #define SKPI_DAY 86400
 #define SKPI_HOUR 3600
 
@@ -234,20 +239,74 @@ static inline size_t skpi__dim_count(const skpi__dim *d)
 
 /* Series families and the width (cells per bucket) of each. */
 enum skpi__family {
-    SKPI__FAM_MSG = 0,  /* per platform x category */
+    SKPI__FAM_MSG = 0,  /* per platform x category: counters, see below */
     SKPI__FAM_ENG,      /* per platform x kind */
     SKPI__FAM_POST,     /* per platform */
     SKPI__FAM_FOLLOW,   /* per platform: one packed gauge cell */
     SKPI__FAM_RATING,   /* per platform: one cell per score */
+    SKPI__FAM_FRT,      /* per platform x category: 2 sketch cells (below) */
+    SKPI__FAM_PEOPLE,   /* per platform: 3 sketch cells, by skpi_people */
+    SKPI__FAM_ANOM,     /* per platform: one counter per skpi_anomaly */
     SKPI__NFAMILIES
 };
 
-/* Cells of a message series bucket. */
+/*
+ * Cells of a message series bucket, the bucket of the messages' arrival:
+ * received, answered, one "answered within T" per SLA target, then
+ * SKPI__LAGS cells counting answers by how many buckets after the arrival
+ * bucket they came (lag 0 = the same bucket).  Answers that came later
+ * than that are kept exactly in the tracker's late table (lib/backlog.c).
+ */
+#define SKPI__LAGS 8
 enum {
     SKPI__MSG_RECEIVED = 0,
     SKPI__MSG_ANSWERED = 1,
-    SKPI__MSG_SLA0 = 2 /* followed by one cell per SLA target */
+    SKPI__MSG_SLA0 = 2 /* then one cell per SLA target, then the lags */
 };
+#define SKPI__MSG_LAG0(t) (SKPI__MSG_SLA0 + (t)->opt.n_sla)
+
+/* The two sketch cells of an FRT bucket: calendar and business time. */
+enum { SKPI__FRT_CALENDAR = 0, SKPI__FRT_BUSINESS = 1, SKPI__FRT_WIDTH = 2 };
+#define SKPI__PEOPLE_WIDTH 3
+#define SKPI__ANOM_WIDTH 5
+
+/*
+ * Sketch cells hold a pointer to one of these, installed on first use and
+ * freed with the tracker.  A sketch is a single-threaded object: its
+ * spinlock serialises writers and readers (contention is rare, since each
+ * CPU writes its own shard).
+ */
+typedef struct skpi__dds_cell {
+    atomic_flag lock;
+    skpi__dds dds;
+} skpi__dds_cell;
+
+typedef struct skpi__hll_cell {
+    atomic_flag lock;
+    skpi__hll *hll;
+} skpi__hll_cell;
+
+static inline void skpi__spin_lock(atomic_flag *l)
+{
+    while (atomic_flag_test_and_set_explicit(l, memory_order_acquire)) {
+    }
+}
+
+static inline void skpi__spin_unlock(atomic_flag *l)
+{
+    atomic_flag_clear_explicit(l, memory_order_release);
+}
+
+/* The sketch behind a cell, created on first use; NULL on ENOMEM. */
+skpi__dds_cell *skpi__dds_cell_get(skpi_tracker *t, _Atomic int64_t *cell);
+skpi__hll_cell *skpi__hll_cell_get(skpi_tracker *t, _Atomic int64_t *cell);
+
+/* The sketch behind a cell for reading, or NULL if none was created. */
+static inline void *skpi__cell_ptr(const _Atomic int64_t *cell)
+{
+    return (void *)(intptr_t)atomic_load_explicit(
+        (_Atomic int64_t *)cell, memory_order_acquire);
+}
 
 typedef struct skpi__series skpi__series;
 typedef struct skpi__shard skpi__shard;
@@ -292,6 +351,19 @@ skpi_status skpi__series_visit(const skpi_tracker *t, enum skpi__family f,
                                skpi__visit_fn fn, void *ctx);
 
 /*
+ * Sum the cells of page `page_no` (buckets page_no * SKPI__PAGE_LEN ...)
+ * of series (f, slot) over every shard into out[SKPI__PAGE_LEN * width].
+ * Returns false, leaving out alone, when no shard holds the page.
+ */
+bool skpi__page_sum(const skpi_tracker *t, enum skpi__family f, size_t slot,
+                    int64_t page_no, int64_t *out);
+
+/* The first page >= page_no of series (f, slot) that any shard holds, or
+ * -1; skips unused stretches of time a mid block at a time. */
+int64_t skpi__page_next(const skpi_tracker *t, enum skpi__family f,
+                        size_t slot, int64_t page_no);
+
+/*
  * The packed follower gauge of platform `p` in bucket `b`, maxed over
  * shards (0 = no reading).
  */
@@ -309,6 +381,43 @@ int64_t skpi__gauge_seek(const skpi_tracker *t, uint32_t p, int64_t b,
 void skpi__store_free(skpi_tracker *t);
 
 /* ===================================================================== */
+/* Backlog (lib/backlog.c)                                               */
+/* ===================================================================== */
+
+/*
+ * Answers that came SKPI__LAGS or more buckets after their message's
+ * arrival bucket, counted exactly by (series, arrival bucket, reply
+ * bucket).  Rare by design, so one mutex guards the table.
+ */
+typedef struct skpi__late_entry {
+    uint32_t slot;      /* skpi__slot(SKPI__FAM_MSG, platform, category) */
+    uint32_t used;
+    int64_t arrival;    /* bucket */
+    int64_t reply;      /* bucket */
+    int64_t count;
+} skpi__late_entry;
+
+typedef struct skpi__late_table {
+    pthread_mutex_t lock;
+    skpi__late_entry *slots;
+    size_t cap, used;
+} skpi__late_table;
+
+skpi_status skpi__late_init(skpi__late_table *l);
+void skpi__late_free(skpi__late_table *l);
+
+/* Find or create the entry of (slot, arrival, reply) with count 0 and
+ * return it, locked; NULL (not locked) on ENOMEM. */
+skpi__late_entry *skpi__late_hold(skpi__late_table *l, uint32_t slot,
+                                  int64_t arrival, int64_t reply);
+void skpi__late_release(skpi__late_table *l);
+
+/* Backlog of one message series at bucket b1 (see skpi_report_backlog). */
+skpi_status skpi__backlog(const skpi_tracker *t, uint32_t platform,
+                          uint32_t category, int64_t b1, int64_t *count,
+                          int64_t *oldest_bucket);
+
+/* ===================================================================== */
 /* Tracker (lib/tracker.c)                                               */
 /* ===================================================================== */
 
@@ -318,6 +427,10 @@ struct skpi_options {
     int rating_lo, rating_hi, rating_satisfied;
     size_t n_sla;
     int64_t sla[SKPI_MAX_SLA];
+    double alpha;        /* relative accuracy of response-time sketches */
+    int people_p;        /* HyperLogLog precision */
+    size_t open_limit;   /* message ids kept for reply matching */
+    skpi__calendar cal;  /* business hours; empty = none */
 };
 
 struct skpi_tracker {
@@ -333,6 +446,9 @@ struct skpi_tracker {
     skpi__dim dims[SKPI__NDIMS];
 
     _Atomic(skpi__shard *) shards[SKPI__SHARDS];
+
+    skpi__open_table open;   /* message ids awaiting replies (lib/open.c) */
+    skpi__late_table late;   /* answers after SKPI__LAGS buckets (backlog.c) */
 };
 
 /*

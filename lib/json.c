@@ -159,6 +159,46 @@ static void write_messages(jw *w, const skpi_tracker *t, const skpi_report *r)
     jw_close(w, '}');
 }
 
+/* First-response time in calendar (business 0) or business time, or
+ * null when there is none. */
+static void write_response_time(jw *w, const char *key, const skpi_report *r,
+                                int business)
+{
+    static const double qs[] = {0.5, 0.9, 0.95, 0.99};
+    static const char *const names[] = {"p50", "p90", "p95", "p99"};
+    int64_t n, min, max;
+    double mean;
+    if (skpi_report_response_time(r, SKPI_ALL, SKPI_ALL, business, &n, &mean,
+                                  &min, &max) != SKPI_OK) {
+        jw_null(w, key);
+        return;
+    }
+    jw_open(w, key, '{');
+    jw_int(w, "n", n);
+    jw_double(w, "mean", mean);
+    for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+        double v = NAN;
+        (void)skpi_report_response_quantile(r, SKPI_ALL, SKPI_ALL, business,
+                                            qs[i], &v);
+        jw_double(w, names[i], v);
+    }
+    jw_int(w, "min", min);
+    jw_int(w, "max", max);
+    jw_close(w, '}');
+}
+
+/* The refused or extra events, by their JSON key. */
+static const struct {
+    const char *key;
+    int kind;
+} anomaly_keys[] = {
+    {"unmatched_replies", SKPI_ANOMALY_UNMATCHED_REPLIES},
+    {"early_replies", SKPI_ANOMALY_EARLY_REPLIES},
+    {"later_replies", SKPI_ANOMALY_LATER_REPLIES},
+    {"duplicate_messages", SKPI_ANOMALY_DUPLICATE_MESSAGES},
+    {"forgotten_messages", SKPI_ANOMALY_FORGOTTEN_MESSAGES},
+};
+
 static void write_responses(jw *w, const skpi_tracker *t, const skpi_report *r)
 {
     size_t np = skpi_report_taxonomy_count(r, SKPI_PLATFORM);
@@ -191,6 +231,59 @@ static void write_responses(jw *w, const skpi_tracker *t, const skpi_report *r)
         jw_int(w, "expected", expected);
         jw_int(w, "answered", answered);
         jw_double(w, "rate", rate);
+        jw_close(w, '}');
+    }
+    jw_close(w, '}');
+    write_response_time(w, "first_response_seconds", r, 0);
+    write_response_time(w, "business_first_response_seconds", r, 1);
+    int64_t backlog, age;
+    (void)skpi_report_backlog(r, SKPI_ALL, SKPI_ALL, &backlog, &age);
+    jw_open(w, "backlog", '{');
+    jw_int(w, "count", backlog);
+    jw_int(w, "oldest_age_seconds", age);
+    jw_close(w, '}');
+    for (size_t i = 0; i < sizeof anomaly_keys / sizeof anomaly_keys[0]; i++) {
+        int64_t n = 0;
+        (void)skpi_report_anomalies(r, SKPI_ALL, anomaly_keys[i].kind, &n);
+        jw_int(w, anomaly_keys[i].key, n);
+    }
+    jw_close(w, '}');
+}
+
+/* A distinct count and its relative standard error, or two nulls. */
+static void write_people_count(jw *w, const char *key, const char *err_key,
+                               const skpi_report *r, int who,
+                               uint32_t platform)
+{
+    int64_t n;
+    double err;
+    if (skpi_report_people(r, who, platform, &n, &err) == SKPI_OK) {
+        jw_int(w, key, n);
+        if (err_key != NULL)
+            jw_double(w, err_key, err);
+    } else {
+        jw_null(w, key);
+        if (err_key != NULL)
+            jw_null(w, err_key);
+    }
+}
+
+static void write_people(jw *w, const skpi_tracker *t, const skpi_report *r)
+{
+    size_t np = skpi_report_taxonomy_count(r, SKPI_PLATFORM);
+    jw_open(w, "people", '{');
+    write_people_count(w, "unique_authors", "unique_authors_error", r,
+                       SKPI_PEOPLE_AUTHORS, SKPI_ALL);
+    write_people_count(w, "unique_engagers", "unique_engagers_error", r,
+                       SKPI_PEOPLE_ENGAGERS, SKPI_ALL);
+    write_people_count(w, "unique_followers", "unique_followers_error", r,
+                       SKPI_PEOPLE_FOLLOWERS, SKPI_ALL);
+    jw_open(w, "by_platform", '{');
+    for (uint32_t p = 0; p < np; p++) {
+        jw_open(w, skpi_taxonomy_slug(t, SKPI_PLATFORM, p), '{');
+        write_people_count(w, "authors", NULL, r, SKPI_PEOPLE_AUTHORS, p);
+        write_people_count(w, "engagers", NULL, r, SKPI_PEOPLE_ENGAGERS, p);
+        write_people_count(w, "followers", NULL, r, SKPI_PEOPLE_FOLLOWERS, p);
         jw_close(w, '}');
     }
     jw_close(w, '}');
@@ -285,11 +378,15 @@ static void write_followers(jw *w, const skpi_tracker *t, const skpi_report *r)
     if (with == 0) {
         /* No reading at all: nothing is known, which is not zero. */
         jw_null(w, "sum");
-        jw_null(w, "unique");
-        jw_null(w, "unique_bounds");
     } else {
         jw_int(w, "sum", sum);
-        jw_null(w, "unique");
+    }
+    /* Distinct people from follower ids, where they were recorded. */
+    write_people_count(w, "unique", "unique_error", r, SKPI_PEOPLE_FOLLOWERS,
+                       SKPI_ALL);
+    if (with == 0) {
+        jw_null(w, "unique_bounds");
+    } else {
         jw_open(w, "unique_bounds", '[');
         jw_int(w, NULL, lo);
         jw_int(w, NULL, hi);
@@ -469,6 +566,7 @@ skpi_status skpi_report_json(const skpi_tracker *t, int64_t from, int64_t to,
     write_satisfaction(&w, t, r);
     write_engagement(&w, t, r);
     write_followers(&w, t, r);
+    write_people(&w, t, r);
 
     if ((flags & SKPI_JSON_NO_CHANGE) == 0) {
         headline now[N_HEADLINES];

@@ -22,6 +22,10 @@ static void options_defaults(skpi_options *o)
     o->rating_satisfied = 4;
     o->n_sla = sizeof skpi__default_sla / sizeof skpi__default_sla[0];
     memcpy(o->sla, skpi__default_sla, sizeof skpi__default_sla);
+    o->alpha = 0.01;
+    o->people_p = SKPI__HLL_P_DEFAULT;
+    o->open_limit = 1000000;
+    skpi__calendar_init(&o->cal);
 }
 
 skpi_status skpi_options_new(skpi_options **out)
@@ -96,4 +100,59 @@ skpi_status skpi_options_set_sla(skpi_options *opts, const int64_t *seconds,
         memcpy(opts->sla, seconds, n * sizeof *seconds);
     opts->n_sla = n;
     return SKPI_OK;
+}
+
+skpi_status skpi_options_set_quantile_accuracy(skpi_options *opts, double alpha)
+{
+    if (opts == NULL)
+        return SKPI_EINVAL;
+    /* The sketch module's own bounds are wider; these are the documented
+     * ones (and the comparison is false for NaN). */
+    if (!(alpha >= 0.0001 && alpha <= 0.05))
+        return SKPI_EOPTION;
+    opts->alpha = alpha;
+    return SKPI_OK;
+}
+
+skpi_status skpi_options_set_people_precision(skpi_options *opts, int p)
+{
+    if (opts == NULL)
+        return SKPI_EINVAL;
+    if (p < SKPI__HLL_P_MIN || p > SKPI__HLL_P_MAX)
+        return SKPI_EOPTION;
+    opts->people_p = p;
+    return SKPI_OK;
+}
+
+skpi_status skpi_options_set_open_limit(skpi_options *opts, size_t limit)
+{
+    if (opts == NULL)
+        return SKPI_EINVAL;
+    if (limit == 0)
+        return SKPI_EOPTION;
+    opts->open_limit = limit;
+    return SKPI_OK;
+}
+
+skpi_status skpi_options_add_business_hours(skpi_options *opts, int weekday,
+                                            const char *from, const char *to)
+{
+    if (opts == NULL || from == NULL || to == NULL)
+        return SKPI_EINVAL;
+    int32_t a, b;
+    if (skpi__calendar_parse_clock(from, strlen(from), &a) != SKPI_OK ||
+        skpi__calendar_parse_clock(to, strlen(to), &b) != SKPI_OK)
+        return SKPI_EPARSE;
+    return skpi__calendar_add_hours(&opts->cal, weekday, a, b);
+}
+
+skpi_status skpi_options_add_holiday(skpi_options *opts, const char *date)
+{
+    if (opts == NULL || date == NULL)
+        return SKPI_EINVAL;
+    int64_t day;
+    skpi_status st = skpi__calendar_parse_date(date, strlen(date), &day);
+    if (st != SKPI_OK)
+        return st;
+    return skpi__calendar_add_holiday(&opts->cal, day);
 }

@@ -85,6 +85,81 @@ skpi_status skpi_record_message(skpi_tracker *t, uint32_t platform,
     return SKPI_OK;
 }
 
+/* ===================================================================== */
+/* Answers                                                               */
+/* ===================================================================== */
+
+/*
+ * A first response changes many structures: the message cells of its
+ * arrival bucket (answered, SLA, lag), the response-time sketches (calendar
+ * and business time) and, for a late answer, the late table.  Every step
+ * that can fail -- allocations, room in the sketches -- is taken first;
+ * then everything is applied by steps that cannot fail.  Callers holding a
+ * message-table stripe call this under it (stripe before sketch locks).
+ */
+static skpi_status apply_answer(skpi_tracker *t, uint32_t platform,
+                                uint32_t category, int64_t received,
+                                int64_t replied)
+{
+    size_t slot = skpi__slot(SKPI__FAM_MSG, platform, category);
+    int64_t b = skpi__bucket_of(t, received);
+    int64_t lag = skpi__bucket_of(t, replied) - b;
+    _Atomic int64_t *c = skpi__cells_for_write(t, SKPI__FAM_MSG, slot, b);
+    _Atomic int64_t *f = skpi__cells_for_write(t, SKPI__FAM_FRT, slot, b);
+    if (c == NULL || f == NULL)
+        return SKPI_ENOMEM;
+    bool business = skpi__calendar_is_set(&t->opt.cal);
+    skpi__dds_cell *cal = skpi__dds_cell_get(t, &f[SKPI__FRT_CALENDAR]);
+    skpi__dds_cell *bus =
+        business ? skpi__dds_cell_get(t, &f[SKPI__FRT_BUSINESS]) : NULL;
+    if (cal == NULL || (business && bus == NULL))
+        return SKPI_ENOMEM;
+    int64_t delay = replied - received;
+    int64_t bdelay = business ? skpi__calendar_business_seconds(
+                                    &t->opt.cal, &t->opt.zone, received,
+                                    replied)
+                              : 0;
+    skpi__late_entry *late = NULL;
+    if (lag >= SKPI__LAGS) {
+        late = skpi__late_hold(&t->late, (uint32_t)slot, b, b + lag);
+        if (late == NULL)
+            return SKPI_ENOMEM;
+    }
+
+    /* Room in both sketches, then the adds, which cannot fail now. */
+    skpi_status st;
+    skpi__spin_lock(&cal->lock);
+    if (bus != NULL)
+        skpi__spin_lock(&bus->lock);
+    st = skpi__dds_prepare(&cal->dds, delay);
+    if (st == SKPI_OK && bus != NULL)
+        st = skpi__dds_prepare(&bus->dds, bdelay);
+    if (st == SKPI_OK) {
+        (void)skpi__dds_add(&cal->dds, delay);
+        if (bus != NULL)
+            (void)skpi__dds_add(&bus->dds, bdelay);
+    }
+    if (bus != NULL)
+        skpi__spin_unlock(&bus->lock);
+    skpi__spin_unlock(&cal->lock);
+    if (late != NULL) {
+        if (st == SKPI_OK)
+            late->count++;
+        skpi__late_release(&t->late);
+    }
+    if (st != SKPI_OK)
+        return st;
+
+    add1(&c[SKPI__MSG_ANSWERED]);
+    for (size_t i = 0; i < t->opt.n_sla; i++) {
+        if (delay <= t->opt.sla[i])
+            add1(&c[SKPI__MSG_SLA0 + i]);
+    }
+    if (late == NULL)
+        add1(&c[SKPI__MSG_LAG0(t) + (size_t)lag]);
+    return SKPI_OK;
+}
+
 skpi_status skpi_record_response(skpi_tracker *t, uint32_t platform,
                                  uint32_t category, int64_t received,
                                  int64_t replied)
@@ -98,18 +173,7 @@ skpi_status skpi_record_response(skpi_tracker *t, uint32_t platform,
         return SKPI_ETIME;
     if (replied < received)
         return SKPI_EORDER;
-    _Atomic int64_t *c = cells_at(
-        t, SKPI__FAM_MSG, skpi__slot(SKPI__FAM_MSG, platform, category),
-        received);
-    if (c == NULL)
-        return SKPI_ENOMEM;
-    add1(&c[SKPI__MSG_ANSWERED]);
-    int64_t delay = replied - received;
-    for (size_t i = 0; i < t->opt.n_sla; i++) {
-        if (delay <= t->opt.sla[i])
-            add1(&c[SKPI__MSG_SLA0 + i]);
-    }
-    return SKPI_OK;
+    return apply_answer(t, platform, category, received, replied);
 }
 
 /* Engagements and posts: a positive count added without overflow. */
@@ -180,6 +244,175 @@ skpi_status skpi_record_rating(skpi_tracker *t, uint32_t platform, int64_t time,
 }
 
 /* ===================================================================== */
+/* Events with ids                                                       */
+/* ===================================================================== */
+
+/* An id is 1..SKPI_ID_MAX bytes; *len gets its length. */
+static skpi_status check_id(const char *id, size_t *len)
+{
+    if (id == NULL)
+        return SKPI_EINVAL;
+    size_t n = 0;
+    while (n <= SKPI_ID_MAX && id[n] != '\0')
+        n++;
+    if (n == 0 || n > SKPI_ID_MAX)
+        return SKPI_EID;
+    *len = n;
+    return SKPI_OK;
+}
+
+/* The distinct-people sketch of `who` on a platform, in time's bucket. */
+static skpi__hll_cell *people_cell(skpi_tracker *t, uint32_t platform,
+                                   int64_t time, int who)
+{
+    _Atomic int64_t *c = cells_at(t, SKPI__FAM_PEOPLE, platform, time);
+    return c == NULL ? NULL : skpi__hll_cell_get(t, &c[who]);
+}
+
+static skpi_status people_add(skpi__hll_cell *h, const char *id, size_t len)
+{
+    skpi__spin_lock(&h->lock);
+    skpi_status st = skpi__hll_add(h->hll, id, len);
+    skpi__spin_unlock(&h->lock);
+    return st;
+}
+
+skpi_status skpi_record_message_id(skpi_tracker *t, uint32_t platform,
+                                   uint32_t category, int64_t time,
+                                   const char *message_id,
+                                   const char *author_id)
+{
+    skpi_status st = check_event(t, platform, time);
+    if (st != SKPI_OK)
+        return st;
+    if (!skpi__id_ok(t, SKPI_CATEGORY, category))
+        return SKPI_ENOTFOUND;
+    size_t mlen, alen = 0;
+    st = check_id(message_id, &mlen);
+    if (st == SKPI_OK && author_id != NULL)
+        st = check_id(author_id, &alen);
+    if (st != SKPI_OK)
+        return st;
+    /* Everything the message may touch exists before anything changes. */
+    _Atomic int64_t *c = cells_at(
+        t, SKPI__FAM_MSG, skpi__slot(SKPI__FAM_MSG, platform, category), time);
+    _Atomic int64_t *anom = cells_at(t, SKPI__FAM_ANOM, platform, time);
+    skpi__hll_cell *who =
+        author_id == NULL ? NULL
+                          : people_cell(t, platform, time, SKPI_PEOPLE_AUTHORS);
+    if (c == NULL || anom == NULL || (author_id != NULL && who == NULL))
+        return SKPI_ENOMEM;
+
+    skpi__open_hold h;
+    skpi__open_lock(&t->open, skpi__open_key(platform, message_id, mlen), &h);
+    if (h.msg != NULL) {
+        skpi__open_unlock(&h);
+        add1(&anom[SKPI_ANOMALY_DUPLICATE_MESSAGES]);
+        return SKPI_EDUPLICATE;
+    }
+    st = skpi__open_reserve(&h);
+    if (st == SKPI_OK && who != NULL)
+        st = people_add(who, author_id, alen); /* the last fallible step */
+    if (st != SKPI_OK) {
+        skpi__open_unlock(&h);
+        return st;
+    }
+    skpi__open_msg m = {0};
+    m.received = time;
+    m.platform = platform;
+    m.category = category;
+    skpi__forgot forgot = skpi__open_insert(&h, &m);
+    skpi__open_unlock(&h);
+    add1(&c[SKPI__MSG_RECEIVED]);
+    if (forgot == SKPI__FORGOT_WAITING)
+        add1(&anom[SKPI_ANOMALY_FORGOTTEN_MESSAGES]);
+    return SKPI_OK;
+}
+
+skpi_status skpi_record_reply(skpi_tracker *t, uint32_t platform,
+                              const char *message_id, int64_t time)
+{
+    skpi_status st = check_event(t, platform, time);
+    if (st != SKPI_OK)
+        return st;
+    size_t mlen;
+    st = check_id(message_id, &mlen);
+    if (st != SKPI_OK)
+        return st;
+    /* The anomaly counters of the reply's bucket, before the lookup, so
+     * that counting a refused reply cannot fail. */
+    _Atomic int64_t *anom = cells_at(t, SKPI__FAM_ANOM, platform, time);
+    if (anom == NULL)
+        return SKPI_ENOMEM;
+    skpi__open_hold h;
+    skpi__open_lock(&t->open, skpi__open_key(platform, message_id, mlen), &h);
+    int kind = -1;
+    if (h.msg == NULL) {
+        kind = SKPI_ANOMALY_UNMATCHED_REPLIES;
+        st = SKPI_EUNMATCHED;
+    } else if (h.msg->state == SKPI__OPEN_ANSWERED) {
+        kind = SKPI_ANOMALY_LATER_REPLIES;
+        st = SKPI_OK;
+    } else if (time < h.msg->received) {
+        kind = SKPI_ANOMALY_EARLY_REPLIES;
+        st = SKPI_EORDER;
+    } else {
+        st = apply_answer(t, platform, h.msg->category, h.msg->received, time);
+        if (st == SKPI_OK)
+            skpi__open_answer(&h);
+    }
+    skpi__open_unlock(&h);
+    if (kind >= 0)
+        add1(&anom[kind]);
+    return st;
+}
+
+skpi_status skpi_record_engagement_by(skpi_tracker *t, uint32_t platform,
+                                      uint32_t kind, int64_t time,
+                                      int64_t count, const char *person_id)
+{
+    skpi_status st = check_event(t, platform, time);
+    if (st != SKPI_OK)
+        return st;
+    if (!skpi__id_ok(t, SKPI_KIND, kind))
+        return SKPI_ENOTFOUND;
+    size_t len;
+    st = check_id(person_id, &len);
+    if (st != SKPI_OK)
+        return st;
+    if (count <= 0)
+        return SKPI_ECOUNT;
+    _Atomic int64_t *c = cells_at(
+        t, SKPI__FAM_ENG, skpi__slot(SKPI__FAM_ENG, platform, kind), time);
+    skpi__hll_cell *who = people_cell(t, platform, time, SKPI_PEOPLE_ENGAGERS);
+    if (c == NULL || who == NULL)
+        return SKPI_ENOMEM;
+    st = add_checked(c, count);
+    if (st != SKPI_OK)
+        return st;
+    st = people_add(who, person_id, len);
+    if (st != SKPI_OK) /* take the count back: the event is refused whole */
+        atomic_fetch_sub_explicit(c, count, memory_order_relaxed);
+    return st;
+}
+
+skpi_status skpi_record_follower(skpi_tracker *t, uint32_t platform,
+                                 int64_t time, const char *person_id)
+{
+    skpi_status st = check_event(t, platform, time);
+    if (st != SKPI_OK)
+        return st;
+    size_t len;
+    st = check_id(person_id, &len);
+    if (st != SKPI_OK)
+        return st;
+    skpi__hll_cell *who = people_cell(t, platform, time, SKPI_PEOPLE_FOLLOWERS);
+    if (who == NULL)
+        return SKPI_ENOMEM;
+    return people_add(who, person_id, len);
+}
+
+/* ===================================================================== */
 /* By slug                                                               */
 /* ===================================================================== */
 
@@ -247,4 +480,49 @@ skpi_status skpi_record_rating_slug(skpi_tracker *t, const char *platform,
     uint32_t p;
     skpi_status st = resolve(t, SKPI_PLATFORM, platform, &p);
     return st != SKPI_OK ? st : skpi_record_rating(t, p, time, score);
+}
+
+skpi_status skpi_record_message_id_slug(skpi_tracker *t, const char *platform,
+                                        const char *category, int64_t time,
+                                        const char *message_id,
+                                        const char *author_id)
+{
+    uint32_t p, c;
+    skpi_status st = resolve(t, SKPI_PLATFORM, platform, &p);
+    if (st == SKPI_OK)
+        st = resolve(t, SKPI_CATEGORY, category, &c);
+    return st != SKPI_OK ? st
+                         : skpi_record_message_id(t, p, c, time, message_id,
+                                                  author_id);
+}
+
+skpi_status skpi_record_reply_slug(skpi_tracker *t, const char *platform,
+                                   const char *message_id, int64_t time)
+{
+    uint32_t p;
+    skpi_status st = resolve(t, SKPI_PLATFORM, platform, &p);
+    return st != SKPI_OK ? st : skpi_record_reply(t, p, message_id, time);
+}
+
+skpi_status skpi_record_engagement_by_slug(skpi_tracker *t,
+                                           const char *platform,
+                                           const char *kind, int64_t time,
+                                           int64_t count,
+                                           const char *person_id)
+{
+    uint32_t p, k;
+    skpi_status st = resolve(t, SKPI_PLATFORM, platform, &p);
+    if (st == SKPI_OK)
+        st = resolve(t, SKPI_KIND, kind, &k);
+    return st != SKPI_OK ? st
+                         : skpi_record_engagement_by(t, p, k, time, count,
+                                                     person_id);
+}
+
+skpi_status skpi_record_follower_slug(skpi_tracker *t, const char *platform,
+                                      int64_t time, const char *person_id)
+{
+    uint32_t p;
+    skpi_status st = resolve(t, SKPI_PLATFORM, platform, &p);
+    return st != SKPI_OK ? st : skpi_record_follower(t, p, time, person_id);
 }

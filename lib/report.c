@@ -39,6 +39,19 @@ struct skpi_report {
     bool has_followers[SKPI_MAX_PLATFORMS];
     int64_t foll_end[SKPI_MAX_PLATFORMS];
     int64_t foll_start[SKPI_MAX_PLATFORMS];
+    int64_t *anom;    /* [np][SKPI__ANOM_WIDTH] */
+
+    /*
+     * The (np + 1) x (nc + 1) grid below has one more row and column for
+     * SKPI_ALL: row np sums the included platforms, column nc the
+     * categories that expect an answer (as the response rate does).
+     */
+    bool business;          /* the tracker has business hours */
+    skpi__dds *frt;         /* [grid][SKPI__FRT_WIDTH] */
+    int64_t *backlog;       /* [grid] open messages at the end */
+    int64_t *oldest;        /* [grid] arrival bucket of the oldest, or -1 */
+    int64_t *oldest_age;    /* [grid] seconds, 0 for an empty backlog */
+    skpi__hll **people;     /* [np + 1][SKPI__PEOPLE_WIDTH], NULL = no id */
 };
 
 /* ===================================================================== */
@@ -124,9 +137,176 @@ static bool total_fits(const int64_t *v, size_t n, size_t stride)
     return true;
 }
 
+/* ===================================================================== */
+/* Sketches, backlog and anomalies                                       */
+/* ===================================================================== */
+
+static size_t grid_size(const skpi_report *r)
+{
+    return (r->np + 1) * (r->nc + 1);
+}
+
+/* Grid index of (platform or np for all, category or nc for all). */
+static size_t grid_at(const skpi_report *r, size_t p, size_t c)
+{
+    return p * (r->nc + 1) + c;
+}
+
+struct frt_ctx {
+    skpi__dds *into; /* SKPI__FRT_WIDTH sketches */
+    skpi_status st;
+};
+
+/* Merge every response-time sketch of a run of buckets into ctx->into. */
+static skpi_status merge_frt_run(const _Atomic int64_t *cells, int64_t first,
+                                 size_t n, void *vctx)
+{
+    (void)first;
+    struct frt_ctx *ctx = vctx;
+    for (size_t i = 0; i < n * SKPI__FRT_WIDTH; i++) {
+        skpi__dds_cell *c = skpi__cell_ptr(&cells[i]);
+        if (c == NULL)
+            continue;
+        skpi__spin_lock(&c->lock);
+        skpi_status st =
+            skpi__dds_merge(&ctx->into[i % SKPI__FRT_WIDTH], &c->dds);
+        skpi__spin_unlock(&c->lock);
+        if (st != SKPI_OK)
+            return st;
+    }
+    return SKPI_OK;
+}
+
+struct people_ctx {
+    skpi__hll **into; /* SKPI__PEOPLE_WIDTH sketches, created on demand */
+    int p;
+};
+
+/* Union every distinct-people sketch of a run into ctx->into. */
+static skpi_status merge_people_run(const _Atomic int64_t *cells,
+                                    int64_t first, size_t n, void *vctx)
+{
+    (void)first;
+    struct people_ctx *ctx = vctx;
+    for (size_t i = 0; i < n * SKPI__PEOPLE_WIDTH; i++) {
+        skpi__hll_cell *c = skpi__cell_ptr(&cells[i]);
+        if (c == NULL)
+            continue;
+        skpi__hll **dst = &ctx->into[i % SKPI__PEOPLE_WIDTH];
+        skpi_status st = SKPI_OK;
+        if (*dst == NULL)
+            st = skpi__hll_new(ctx->p, dst);
+        if (st == SKPI_OK) {
+            skpi__spin_lock(&c->lock);
+            st = skpi__hll_merge(*dst, c->hll);
+            skpi__spin_unlock(&c->lock);
+        }
+        if (st != SKPI_OK)
+            return st;
+    }
+    return SKPI_OK;
+}
+
+/* Fold sketch set src into dst (SKPI__FRT_WIDTH of each). */
+static skpi_status merge_frt_into(skpi__dds *dst, const skpi__dds *src)
+{
+    for (size_t k = 0; k < SKPI__FRT_WIDTH; k++) {
+        skpi_status st = skpi__dds_merge(&dst[k], &src[k]);
+        if (st != SKPI_OK)
+            return st;
+    }
+    return SKPI_OK;
+}
+
+/* Response times, backlog, anomalies and people of the included platforms,
+ * with their SKPI_ALL rows and columns. */
+static skpi_status fill_sketches(const skpi_tracker *t, skpi_report *r)
+{
+    size_t g = grid_size(r);
+    r->business = skpi__calendar_is_set(&t->opt.cal);
+    r->frt = calloc(g * SKPI__FRT_WIDTH, sizeof *r->frt);
+    r->backlog = calloc(g, sizeof *r->backlog);
+    r->oldest = malloc(g * sizeof *r->oldest);
+    r->oldest_age = calloc(g, sizeof *r->oldest_age);
+    r->people = calloc((r->np + 1) * SKPI__PEOPLE_WIDTH, sizeof *r->people);
+    r->anom = calloc(r->np * SKPI__ANOM_WIDTH, sizeof *r->anom);
+    if (r->frt == NULL || r->backlog == NULL || r->oldest == NULL ||
+        r->oldest_age == NULL || r->people == NULL || r->anom == NULL)
+        return SKPI_ENOMEM;
+    for (size_t i = 0; i < g * SKPI__FRT_WIDTH; i++)
+        (void)skpi__dds_init(&r->frt[i], t->opt.alpha);
+    for (size_t i = 0; i < g; i++)
+        r->oldest[i] = -1;
+
+    skpi_status st = SKPI_OK;
+    size_t all_p = r->np, all_c = r->nc;
+    for (uint32_t p = 0; p < r->np && st == SKPI_OK; p++) {
+        if (!r->included[p])
+            continue;
+        for (uint32_t c = 0; c < r->nc && st == SKPI_OK; c++) {
+            size_t slot = skpi__slot(SKPI__FAM_MSG, p, c);
+            skpi__dds *cell = &r->frt[grid_at(r, p, c) * SKPI__FRT_WIDTH];
+            struct frt_ctx ctx = {cell, SKPI_OK};
+            st = skpi__series_visit(t, SKPI__FAM_FRT, slot, r->b0, r->b1,
+                                    merge_frt_run, &ctx);
+            if (st == SKPI_OK)
+                st = merge_frt_into(
+                    &r->frt[grid_at(r, all_p, c) * SKPI__FRT_WIDTH], cell);
+            if (st != SKPI_OK || !r->cat_expects[c])
+                continue;
+            /* Sums over categories keep to those that expect an answer. */
+            st = merge_frt_into(&r->frt[grid_at(r, p, all_c) * SKPI__FRT_WIDTH],
+                                cell);
+            if (st == SKPI_OK)
+                st = merge_frt_into(
+                    &r->frt[grid_at(r, all_p, all_c) * SKPI__FRT_WIDTH], cell);
+            int64_t n = 0, oldest = -1;
+            if (st == SKPI_OK)
+                st = skpi__backlog(t, p, c, r->b1, &n, &oldest);
+            if (st != SKPI_OK)
+                break;
+            /* Every backlog is at most the messages received, whose total
+             * fits: the sums below cannot overflow. */
+            const size_t cells[4] = {grid_at(r, p, c), grid_at(r, p, all_c),
+                                     grid_at(r, all_p, c),
+                                     grid_at(r, all_p, all_c)};
+            for (int k = 0; k < 4; k++) {
+                r->backlog[cells[k]] += n;
+                if (oldest >= 0 &&
+                    (r->oldest[cells[k]] < 0 || oldest < r->oldest[cells[k]]))
+                    r->oldest[cells[k]] = oldest;
+            }
+        }
+        if (st == SKPI_OK)
+            st = sum_series(t, SKPI__FAM_ANOM, p, r->b0, r->b1,
+                            &r->anom[p * SKPI__ANOM_WIDTH]);
+        if (st == SKPI_OK) {
+            struct people_ctx ctx = {&r->people[p * SKPI__PEOPLE_WIDTH],
+                                     t->opt.people_p};
+            st = skpi__series_visit(t, SKPI__FAM_PEOPLE, p, r->b0, r->b1,
+                                    merge_people_run, &ctx);
+        }
+        /* Across platforms: a person on two platforms counts once. */
+        for (size_t k = 0; k < SKPI__PEOPLE_WIDTH && st == SKPI_OK; k++) {
+            skpi__hll *src = r->people[p * SKPI__PEOPLE_WIDTH + k];
+            skpi__hll **dst = &r->people[all_p * SKPI__PEOPLE_WIDTH + k];
+            if (src == NULL)
+                continue;
+            st = *dst == NULL ? skpi__hll_copy(src, dst)
+                              : skpi__hll_merge(*dst, src);
+        }
+    }
+    for (size_t i = 0; i < g && st == SKPI_OK; i++) {
+        if (r->oldest[i] >= 0)
+            r->oldest_age[i] = r->to - skpi__bucket_start(t, r->oldest[i]);
+    }
+    return st;
+}
+
 static skpi_status report_fill(const skpi_tracker *t, skpi_report *r)
 {
     skpi_status st = SKPI_OK;
+    st = fill_sketches(t, r);
     for (uint32_t p = 0; p < r->np && st == SKPI_OK; p++) {
         if (!r->included[p])
             continue;
@@ -157,6 +337,10 @@ static skpi_status report_fill(const skpi_tracker *t, skpi_report *r)
     /* All ratings together, which the CSAT getter adds up. */
     if (!total_fits(r->ratings, r->np * r->n_scores, 1))
         return SKPI_EOVERFLOW;
+    for (size_t k = 0; k < SKPI__ANOM_WIDTH; k++) {
+        if (!total_fits(r->anom + k, r->np, SKPI__ANOM_WIDTH))
+            return SKPI_EOVERFLOW;
+    }
     return SKPI_OK;
 }
 
@@ -172,6 +356,20 @@ void skpi_report_free(skpi_report *r)
     free(r->eng);
     free(r->posts);
     free(r->ratings);
+    free(r->anom);
+    if (r->frt != NULL) {
+        for (size_t i = 0; i < grid_size(r) * SKPI__FRT_WIDTH; i++)
+            skpi__dds_fini(&r->frt[i]);
+        free(r->frt);
+    }
+    free(r->backlog);
+    free(r->oldest);
+    free(r->oldest_age);
+    if (r->people != NULL) {
+        for (size_t i = 0; i < (r->np + 1) * SKPI__PEOPLE_WIDTH; i++)
+            skpi__hll_free(r->people[i]);
+        free(r->people);
+    }
     free(r);
 }
 
@@ -582,5 +780,142 @@ skpi_status skpi_report_engagement_rate(const skpi_report *r, uint32_t platform,
         *followers = f;
     if (rate != NULL)
         *rate = ratio(eng, f);
+    return SKPI_OK;
+}
+
+/* ===================================================================== */
+/* Getters: response time, backlog, anomalies, people                    */
+/* ===================================================================== */
+
+/*
+ * The grid cell of (platform, category), either possibly SKPI_ALL.  A
+ * single category that expects no answer has its own cell; SKPI_ALL
+ * categories means those that expect one.
+ */
+static skpi_status grid_of(const skpi_report *r, uint32_t platform,
+                           uint32_t category, size_t *cell)
+{
+    if ((platform != SKPI_ALL && platform >= r->np) ||
+        (category != SKPI_ALL && category >= r->nc))
+        return SKPI_ENOTFOUND;
+    size_t p = platform == SKPI_ALL ? r->np : platform;
+    size_t c = category == SKPI_ALL ? r->nc : category;
+    *cell = grid_at(r, p, c);
+    return SKPI_OK;
+}
+
+/* The response-time sketch asked for, or an error. */
+static skpi_status frt_of(const skpi_report *r, uint32_t platform,
+                          uint32_t category, int business,
+                          const skpi__dds **out)
+{
+    if (business != 0 && business != 1)
+        return SKPI_EINVAL;
+    size_t cell;
+    skpi_status st = grid_of(r, platform, category, &cell);
+    if (st != SKPI_OK)
+        return st;
+    if (business == 1 && !r->business)
+        return SKPI_ENODATA;
+    const skpi__dds *d = &r->frt[cell * SKPI__FRT_WIDTH +
+                                 (business ? SKPI__FRT_BUSINESS
+                                           : SKPI__FRT_CALENDAR)];
+    if (skpi__dds_n(d) == 0)
+        return SKPI_ENODATA;
+    *out = d;
+    return SKPI_OK;
+}
+
+skpi_status skpi_report_response_time(const skpi_report *r, uint32_t platform,
+                                      uint32_t category, int business,
+                                      int64_t *n, double *mean, int64_t *min,
+                                      int64_t *max)
+{
+    if (r == NULL)
+        return SKPI_EINVAL;
+    const skpi__dds *d;
+    skpi_status st = frt_of(r, platform, category, business, &d);
+    if (st != SKPI_OK)
+        return st;
+    if (n != NULL)
+        *n = skpi__dds_n(d);
+    if (mean != NULL)
+        (void)skpi__dds_mean(d, mean);
+    if (min != NULL)
+        (void)skpi__dds_min(d, min);
+    if (max != NULL)
+        (void)skpi__dds_max(d, max);
+    return SKPI_OK;
+}
+
+skpi_status skpi_report_response_quantile(const skpi_report *r,
+                                          uint32_t platform, uint32_t category,
+                                          int business, double q,
+                                          double *seconds)
+{
+    if (r == NULL || seconds == NULL || !(q >= 0.0 && q <= 1.0))
+        return SKPI_EINVAL;
+    const skpi__dds *d;
+    skpi_status st = frt_of(r, platform, category, business, &d);
+    if (st != SKPI_OK)
+        return st;
+    return skpi__dds_quantile(d, q, seconds);
+}
+
+skpi_status skpi_report_backlog(const skpi_report *r, uint32_t platform,
+                                uint32_t category, int64_t *count,
+                                int64_t *oldest_age)
+{
+    if (r == NULL)
+        return SKPI_EINVAL;
+    size_t cell;
+    skpi_status st = grid_of(r, platform, category, &cell);
+    if (st != SKPI_OK)
+        return st;
+    if (count != NULL)
+        *count = r->backlog[cell];
+    if (oldest_age != NULL)
+        *oldest_age = r->oldest_age[cell];
+    return SKPI_OK;
+}
+
+skpi_status skpi_report_anomalies(const skpi_report *r, uint32_t platform,
+                                  int kind, int64_t *count)
+{
+    if (r == NULL || count == NULL)
+        return SKPI_EINVAL;
+    if (kind < 0 || kind >= SKPI__ANOM_WIDTH)
+        return SKPI_EOPTION;
+    uint32_t p0, p1;
+    if (!id_span(platform, r->np, &p0, &p1))
+        return SKPI_ENOTFOUND;
+    int64_t sum = 0;
+    for (uint32_t p = p0; p < p1; p++)
+        sum += r->anom[p * SKPI__ANOM_WIDTH + (size_t)kind];
+    *count = sum;
+    return SKPI_OK;
+}
+
+skpi_status skpi_report_people(const skpi_report *r, int who,
+                               uint32_t platform, int64_t *estimate,
+                               double *rel_error)
+{
+    if (r == NULL)
+        return SKPI_EINVAL;
+    if (who < 0 || who >= SKPI__PEOPLE_WIDTH)
+        return SKPI_EOPTION;
+    if (platform != SKPI_ALL && platform >= r->np)
+        return SKPI_ENOTFOUND;
+    size_t p = platform == SKPI_ALL ? r->np : platform;
+    const skpi__hll *h = r->people[p * SKPI__PEOPLE_WIDTH + (size_t)who];
+    if (h == NULL)
+        return SKPI_ENODATA;
+    if (estimate != NULL)
+        *estimate = llround(skpi__hll_count(h));
+    /* A sparse sketch counts at precision 25 (see lib/hll.c). */
+    if (rel_error != NULL)
+        *rel_error = skpi__hll_is_sparse(h)
+                         ? 1.04 / sqrt((double)(INT64_C(1) << 25))
+                         : skpi__hll_std_error(skpi__hll_precision(h));
     return SKPI_OK;
 }

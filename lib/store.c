@@ -104,6 +104,9 @@ struct skpi__shard {
     _Atomic(skpi__series *) post[SKPI_MAX_PLATFORMS];
     _Atomic(skpi__series *) follow[SKPI_MAX_PLATFORMS];
     _Atomic(skpi__series *) rating[SKPI_MAX_PLATFORMS];
+    _Atomic(skpi__series *) frt[SKPI__MSG_SLOTS];
+    _Atomic(skpi__series *) people[SKPI_MAX_PLATFORMS];
+    _Atomic(skpi__series *) anom[SKPI_MAX_PLATFORMS];
 };
 
 static _Atomic(skpi__series *) *shard_slots(skpi__shard *s,
@@ -123,9 +126,18 @@ static _Atomic(skpi__series *) *shard_slots(skpi__shard *s,
     case SKPI__FAM_FOLLOW:
         *n_slots = SKPI_MAX_PLATFORMS;
         return s->follow;
-    default:
+    case SKPI__FAM_RATING:
         *n_slots = SKPI_MAX_PLATFORMS;
         return s->rating;
+    case SKPI__FAM_FRT:
+        *n_slots = SKPI__MSG_SLOTS;
+        return s->frt;
+    case SKPI__FAM_PEOPLE:
+        *n_slots = SKPI_MAX_PLATFORMS;
+        return s->people;
+    default:
+        *n_slots = SKPI_MAX_PLATFORMS;
+        return s->anom;
     }
 }
 
@@ -226,6 +238,76 @@ _Atomic int64_t *skpi__cells_for_write(skpi_tracker *t, enum skpi__family f,
 }
 
 /* ===================================================================== */
+/* Sketch cells                                                          */
+/* ===================================================================== */
+
+/*
+ * A sketch cell goes from 0 to the address of its sketch once, like every
+ * pointer of the tree; the sketch is complete before it is published.
+ */
+static void *cell_publish(_Atomic int64_t *cell, void *fresh)
+{
+    int64_t expected = 0;
+    if (atomic_compare_exchange_strong_explicit(
+            cell, &expected, (int64_t)(intptr_t)fresh, memory_order_acq_rel,
+            memory_order_acquire))
+        return fresh;
+    return (void *)(intptr_t)expected;
+}
+
+skpi__dds_cell *skpi__dds_cell_get(skpi_tracker *t, _Atomic int64_t *cell)
+{
+    skpi__dds_cell *c = skpi__cell_ptr(cell);
+    if (c != NULL)
+        return c;
+    skpi__dds_cell *fresh = malloc(sizeof *fresh);
+    if (fresh == NULL)
+        return NULL;
+    atomic_flag_clear(&fresh->lock);
+    /* alpha was validated with the options: init cannot fail. */
+    (void)skpi__dds_init(&fresh->dds, t->opt.alpha);
+    c = cell_publish(cell, fresh);
+    if (c != fresh)
+        free(fresh); /* empty: nothing to finish */
+    return c;
+}
+
+skpi__hll_cell *skpi__hll_cell_get(skpi_tracker *t, _Atomic int64_t *cell)
+{
+    skpi__hll_cell *c = skpi__cell_ptr(cell);
+    if (c != NULL)
+        return c;
+    skpi__hll_cell *fresh = malloc(sizeof *fresh);
+    if (fresh == NULL)
+        return NULL;
+    atomic_flag_clear(&fresh->lock);
+    if (skpi__hll_new(t->opt.people_p, &fresh->hll) != SKPI_OK) {
+        free(fresh);
+        return NULL;
+    }
+    c = cell_publish(cell, fresh);
+    if (c != fresh) {
+        skpi__hll_free(fresh->hll);
+        free(fresh);
+    }
+    return c;
+}
+
+/* Release what a cell of family f points to (sketch families only). */
+static void cell_release(enum skpi__family f, int64_t v)
+{
+    void *p = (void *)(intptr_t)v;
+    if (p == NULL)
+        return;
+    if (f == SKPI__FAM_FRT) {
+        skpi__dds_fini(&((skpi__dds_cell *)p)->dds);
+    } else {
+        skpi__hll_free(((skpi__hll_cell *)p)->hll);
+    }
+    free(p);
+}
+
+/* ===================================================================== */
 /* Reading                                                               */
 /* ===================================================================== */
 
@@ -277,6 +359,54 @@ skpi_status skpi__series_visit(const skpi_tracker *t, enum skpi__family f,
         }
     }
     return SKPI_OK;
+}
+
+bool skpi__page_sum(const skpi_tracker *t, enum skpi__family f, size_t slot,
+                    int64_t page_no, int64_t *out)
+{
+    size_t n = SKPI__PAGE_LEN * t->width[f];
+    bool any = false;
+    for (unsigned s = 0; s < SKPI__SHARDS; s++) {
+        skpi__series *se = series_get(t, s, f, slot);
+        const _Atomic int64_t *page = se == NULL ? NULL : page_get(se, page_no);
+        if (page == NULL)
+            continue;
+        if (!any)
+            memset(out, 0, n * sizeof *out);
+        any = true;
+        for (size_t i = 0; i < n; i++)
+            out[i] += atomic_load_explicit(&page[i], memory_order_relaxed);
+    }
+    return any;
+}
+
+int64_t skpi__page_next(const skpi_tracker *t, enum skpi__family f,
+                        size_t slot, int64_t page_no)
+{
+    int64_t best = -1;
+    int64_t n_pages = (int64_t)t->n_mid << SKPI__MID_BITS;
+    for (unsigned s = 0; s < SKPI__SHARDS; s++) {
+        skpi__series *se = series_get(t, s, f, slot);
+        if (se == NULL)
+            continue;
+        int64_t limit = best >= 0 ? best : n_pages;
+        for (int64_t pg = page_no; pg < limit;) {
+            skpi__mid *mid = atomic_load_explicit(
+                &se->mids[(uint64_t)pg >> SKPI__MID_BITS], memory_order_acquire);
+            if (mid == NULL) {
+                /* A whole empty mid block: jump to the next one. */
+                pg = ((pg >> SKPI__MID_BITS) + 1) << SKPI__MID_BITS;
+                continue;
+            }
+            if (atomic_load_explicit(&mid->pages[pg & (SKPI__MID_LEN - 1)],
+                                     memory_order_acquire) != NULL) {
+                best = pg;
+                break;
+            }
+            pg++;
+        }
+    }
+    return best;
 }
 
 uint64_t skpi__gauge_read(const skpi_tracker *t, uint32_t p, int64_t b)
@@ -332,7 +462,9 @@ int64_t skpi__gauge_seek(const skpi_tracker *t, uint32_t p, int64_t b,
 /* Teardown                                                              */
 /* ===================================================================== */
 
-static void series_free(skpi__series *se)
+/* Free a series; `cells` (the cells of a page) is nonzero for families
+ * whose cells point to sketches, which are released first. */
+static void series_free(skpi__series *se, enum skpi__family f, size_t cells)
 {
     if (se == NULL)
         return;
@@ -340,9 +472,14 @@ static void series_free(skpi__series *se)
         skpi__mid *mid = atomic_load_explicit(&se->mids[m], memory_order_relaxed);
         if (mid == NULL)
             continue;
-        for (size_t k = 0; k < SKPI__MID_LEN; k++)
-            free((void *)atomic_load_explicit(&mid->pages[k],
-                                              memory_order_relaxed));
+        for (size_t k = 0; k < SKPI__MID_LEN; k++) {
+            _Atomic int64_t *page =
+                atomic_load_explicit(&mid->pages[k], memory_order_relaxed);
+            for (size_t i = 0; page != NULL && i < cells; i++)
+                cell_release(f, atomic_load_explicit(&page[i],
+                                                     memory_order_relaxed));
+            free((void *)page);
+        }
         free(mid);
     }
     free(se);
@@ -359,9 +496,12 @@ void skpi__store_free(skpi_tracker *t)
             size_t n_slots;
             _Atomic(skpi__series *) *slots =
                 shard_slots(sh, (enum skpi__family)f, &n_slots);
+            bool sketches = f == SKPI__FAM_FRT || f == SKPI__FAM_PEOPLE;
+            size_t cells = sketches ? SKPI__PAGE_LEN * t->width[f] : 0;
             for (size_t i = 0; i < n_slots; i++)
                 series_free(
-                    atomic_load_explicit(&slots[i], memory_order_relaxed));
+                    atomic_load_explicit(&slots[i], memory_order_relaxed),
+                    (enum skpi__family)f, cells);
         }
         free(sh);
         atomic_store_explicit(&t->shards[s], NULL, memory_order_relaxed);

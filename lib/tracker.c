@@ -48,24 +48,25 @@ skpi_status skpi_tracker_new(const skpi_options *opts, skpi_tracker **out)
     skpi_tracker *t = calloc(1, sizeof *t);
     if (t == NULL)
         return SKPI_ENOMEM;
+    skpi_status st;
     if (opts != NULL) {
         t->opt = *opts;
         /* The options keep their zone: the tracker owns a copy of its
          * rules, so the caller may free the options right away. */
-        skpi_status st = skpi__zone_copy(&t->opt.zone, &opts->zone);
+        st = skpi__zone_copy(&t->opt.zone, &opts->zone);
         if (st != SKPI_OK) {
             free(t);
             return st;
         }
     } else {
         skpi_options *d;
-        skpi_status st = skpi_options_new(&d);
+        st = skpi_options_new(&d);
         if (st != SKPI_OK) {
             free(t);
             return st;
         }
         t->opt = *d;
-        skpi_options_free(d);
+        free(d); /* its zone, a fixed offset, owns nothing */
     }
     t->bucket_seconds =
         t->opt.bucket == SKPI_BUCKET_DAY ? SKPI_DAY : SKPI_HOUR;
@@ -77,22 +78,29 @@ skpi_status skpi_tracker_new(const skpi_options *opts, skpi_tracker **out)
     int64_t pages = (t->n_buckets + SKPI__PAGE_LEN - 1) >> SKPI__PAGE_BITS;
     t->n_mid = (size_t)((pages + SKPI__MID_LEN - 1) >> SKPI__MID_BITS);
 
-    t->width[SKPI__FAM_MSG] = SKPI__MSG_SLA0 + t->opt.n_sla;
+    t->width[SKPI__FAM_MSG] = SKPI__MSG_SLA0 + t->opt.n_sla + SKPI__LAGS;
     t->width[SKPI__FAM_ENG] = 1;
     t->width[SKPI__FAM_POST] = 1;
     t->width[SKPI__FAM_FOLLOW] = 1;
     t->width[SKPI__FAM_RATING] =
         (size_t)(t->opt.rating_hi - t->opt.rating_lo + 1);
+    t->width[SKPI__FAM_FRT] = SKPI__FRT_WIDTH;
+    t->width[SKPI__FAM_PEOPLE] = SKPI__PEOPLE_WIDTH;
+    t->width[SKPI__FAM_ANOM] = SKPI__ANOM_WIDTH;
 
-    if (pthread_mutex_init(&t->lock, NULL) != 0) {
-        skpi__zone_free(&t->opt.zone);
-        free(t);
-        return SKPI_ENOMEM;
-    }
-    skpi_status st = skpi__taxonomy_init(t);
+    /* Each step below is undone by the matching teardown if a later one
+     * fails; skpi_tracker_free() copes with a half-built tracker. */
+    bool locked = pthread_mutex_init(&t->lock, NULL) == 0;
+    st = locked ? skpi__taxonomy_init(t) : SKPI_ENOMEM;
+    if (st == SKPI_OK)
+        st = skpi__open_init(&t->open, t->opt.open_limit);
+    if (st == SKPI_OK)
+        st = skpi__late_init(&t->late);
     if (st != SKPI_OK) {
+        skpi__open_free(&t->open);
         skpi__taxonomy_free(t);
-        pthread_mutex_destroy(&t->lock);
+        if (locked)
+            pthread_mutex_destroy(&t->lock);
         skpi__zone_free(&t->opt.zone);
         free(t);
         return st;
@@ -106,6 +114,8 @@ void skpi_tracker_free(skpi_tracker *t)
     if (t == NULL)
         return;
     skpi__store_free(t);
+    skpi__late_free(&t->late);
+    skpi__open_free(&t->open);
     skpi__taxonomy_free(t);
     pthread_mutex_destroy(&t->lock);
     skpi__zone_free(&t->opt.zone);
@@ -138,6 +148,11 @@ skpi_status skpi_tracker_rating_scale(const skpi_tracker *t, int *lo, int *hi,
     if (satisfied != NULL)
         *satisfied = t->opt.rating_satisfied;
     return SKPI_OK;
+}
+
+int skpi_tracker_has_business_hours(const skpi_tracker *t)
+{
+    return t != NULL && skpi__calendar_is_set(&t->opt.cal) ? 1 : 0;
 }
 
 size_t skpi_tracker_sla_count(const skpi_tracker *t)

@@ -46,7 +46,13 @@ static const char expected_compact[] =
     "{\"seconds\":86400,\"within\":1,\"expected\":2,\"rate\":0.5}],"
     "\"by_platform\":{\"twitter\":{\"expected\":2,\"answered\":1,\"rate\":0.5},"
     "\"facebook\":{\"expected\":0,\"answered\":0,\"rate\":null},"
-    "\"instagram\":{\"expected\":0,\"answered\":0,\"rate\":null}}},"
+    "\"instagram\":{\"expected\":0,\"answered\":0,\"rate\":null}},"
+    "\"first_response_seconds\":{\"n\":1,\"mean\":600,\"p50\":600,\"p90\":600,"
+    "\"p95\":600,\"p99\":600,\"min\":600,\"max\":600},"
+    "\"business_first_response_seconds\":null,"
+    "\"backlog\":{\"count\":1,\"oldest_age_seconds\":86400},"
+    "\"unmatched_replies\":0,\"early_replies\":0,\"later_replies\":0,"
+    "\"duplicate_messages\":0,\"forgotten_messages\":0},"
     "\"satisfaction\":{\"ratings\":1,\"satisfied\":1,\"rate\":1,\"mean\":5,\"threshold\":4,"
     "\"scale\":[1,5],\"distribution\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":1}},"
     "\"engagement\":{\"total\":10,\"by_kind\":{\"like\":10,\"share\":0,\"comment\":0},"
@@ -55,7 +61,13 @@ static const char expected_compact[] =
     "\"followers\":{\"by_platform\":{\"twitter\":100,\"facebook\":null,\"instagram\":null},"
     "\"change_by_platform\":{\"twitter\":{\"start\":100,\"end\":100,\"change\":0,\"growth\":0},"
     "\"facebook\":null,\"instagram\":null},"
-    "\"sum\":100,\"unique\":null,\"unique_bounds\":[100,100]}}";
+    "\"sum\":100,\"unique\":null,\"unique_error\":null,\"unique_bounds\":[100,100]},"
+    "\"people\":{\"unique_authors\":null,\"unique_authors_error\":null,"
+    "\"unique_engagers\":null,\"unique_engagers_error\":null,"
+    "\"unique_followers\":null,\"unique_followers_error\":null,"
+    "\"by_platform\":{\"twitter\":{\"authors\":null,\"engagers\":null,\"followers\":null},"
+    "\"facebook\":{\"authors\":null,\"engagers\":null,\"followers\":null},"
+    "\"instagram\":{\"authors\":null,\"engagers\":null,\"followers\":null}}}}";
 
 START_TEST(test_exact_compact)
 {
@@ -134,9 +146,28 @@ START_TEST(test_no_follower_readings_are_null)
     ck_assert_ptr_nonnull(strstr(json,
         "\"followers\":{\"by_platform\":{\"twitter\":null,\"facebook\":null,\"instagram\":null},"
         "\"change_by_platform\":{\"twitter\":null,\"facebook\":null,\"instagram\":null},"
-        "\"sum\":null,\"unique\":null,\"unique_bounds\":null}"));
+        "\"sum\":null,\"unique\":null,\"unique_error\":null,\"unique_bounds\":null}"));
     ck_assert_ptr_nonnull(strstr(json,
         "\"followers.sum\":{\"current\":null,\"previous\":100,\"delta\":null,\"relative\":null}"));
+    skpi_free(json);
+}
+END_TEST
+
+START_TEST(test_ids_in_json)
+{
+    /* Follower ids and message ids fill the distinct counts, the reply
+     * anomalies and the backlog. */
+    ck_assert_status(skpi_record_follower(t, 0, day0, "ann"), SKPI_OK);
+    ck_assert_status(skpi_record_follower(t, 1, day0, "ann"), SKPI_OK);
+    ck_assert_status(skpi_record_follower(t, 1, day0, "ben"), SKPI_OK);
+    ck_assert_status(skpi_record_message_id(t, 1, 4, day0 + 7200, "m1", "cat"), SKPI_OK);
+    ck_assert_status(skpi_record_reply(t, 1, "zz", day0 + 7300), SKPI_EUNMATCHED);
+    char *json = NULL;
+    ck_assert_status(skpi_report_json(t, day0, day1, NULL, 0, SKPI_JSON_NO_CHANGE, &json, NULL), SKPI_OK);
+    ck_assert_ptr_nonnull(strstr(json, "\"backlog\":{\"count\":2,\"oldest_age_seconds\":86400},\"unmatched_replies\":1,"));
+    ck_assert_ptr_nonnull(strstr(json, "\"sum\":100,\"unique\":2,\"unique_error\":0.000179"));
+    ck_assert_ptr_nonnull(strstr(json, "\"people\":{\"unique_authors\":1,\"unique_authors_error\":0.000179"));
+    ck_assert_ptr_nonnull(strstr(json, "\"facebook\":{\"authors\":1,\"engagers\":null,\"followers\":2}"));
     skpi_free(json);
 }
 END_TEST
@@ -228,6 +259,7 @@ static Suite *json_suite(void)
     tcase_add_test(core, test_change_before_1970);
     tcase_add_test(core, test_no_follower_readings_are_null);
     tcase_add_test(core, test_counts_stay_exact);
+    tcase_add_test(core, test_ids_in_json);
     tcase_add_test(core, test_filter_and_locale);
     tcase_add_test(core, test_label_escaping_not_needed_for_slugs);
     suite_add_tcase(s, core);

@@ -1,0 +1,219 @@
+/*
+ * backlog.c -- messages still waiting for an answer at a given time.
+ *
+ * The backlog at the end of a range is every message of a category that
+ * expects an answer which arrived before that end and had no first reply
+ * before it.  Messages are never dropped from it for being old: a message
+ * left unanswered for a year is still in the backlog (it is censored, in
+ * the statistician's sense, not lost).
+ *
+ * Counting it exactly needs, for each arrival bucket, how many of its
+ * messages were answered before a given bucket.  The message cells keep
+ * that for the first SKPI__LAGS buckets after arrival (the lag cells: lag
+ * k counts answers given k buckets after the arrival bucket).  Answers
+ * that came later are rare -- more than a week after the message with day
+ * buckets -- and are kept here, in the late table, by (series, arrival
+ * bucket, reply bucket), so that nothing is approximated:
+ *
+ *   open(b, T) = received(b) - sum of lag k of b with b + k < T
+ *                            - late answers to b replied before T
+ *
+ * The backlog at T is the sum of open(b, T) over b < T, and its oldest
+ * message arrived in the first bucket with open(b, T) > 0.  Only whole
+ * buckets are known, so the oldest age is measured from that bucket's
+ * start: exact to the bucket, and never an underestimate.
+ *
+ * A caller that records responses without their messages can make open(b)
+ * negative; such a bucket counts as 0, never as a negative backlog.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* ===================================================================== */
+/* The late table                                                        */
+/* ===================================================================== */
+
+skpi_status skpi__late_init(skpi__late_table *l)
+{
+    memset(l, 0, sizeof *l);
+    return pthread_mutex_init(&l->lock, NULL) == 0 ? SKPI_OK : SKPI_ENOMEM;
+}
+
+void skpi__late_free(skpi__late_table *l)
+{
+    free(l->slots);
+    pthread_mutex_destroy(&l->lock);
+    l->slots = NULL;
+}
+
+static size_t late_hash(uint32_t slot, int64_t arrival, int64_t reply)
+{
+    uint64_t h = (uint64_t)slot * 0x9E3779B97F4A7C15u;
+    h ^= (uint64_t)arrival + 0x632BE59BD9B4E019u + (h << 6) + (h >> 2);
+    h ^= (uint64_t)reply * 0xC2B2AE3D27D4EB4Fu;
+    h ^= h >> 31;
+    return (size_t)h;
+}
+
+/* Find the entry, or the empty slot where it belongs. */
+static skpi__late_entry *late_probe(skpi__late_entry *slots, size_t cap,
+                                    uint32_t slot, int64_t arrival,
+                                    int64_t reply)
+{
+    size_t mask = cap - 1;
+    for (size_t i = late_hash(slot, arrival, reply) & mask;; i = (i + 1) & mask) {
+        skpi__late_entry *e = &slots[i];
+        if (!e->used || (e->slot == slot && e->arrival == arrival &&
+                         e->reply == reply))
+            return e;
+    }
+}
+
+static bool late_grow(skpi__late_table *l)
+{
+    size_t cap = l->cap == 0 ? 64 : l->cap * 2;
+    skpi__late_entry *slots = calloc(cap, sizeof *slots);
+    if (slots == NULL)
+        return false;
+    for (size_t i = 0; i < l->cap; i++) {
+        const skpi__late_entry *e = &l->slots[i];
+        if (e->used)
+            *late_probe(slots, cap, e->slot, e->arrival, e->reply) = *e;
+    }
+    free(l->slots);
+    l->slots = slots;
+    l->cap = cap;
+    return true;
+}
+
+skpi__late_entry *skpi__late_hold(skpi__late_table *l, uint32_t slot,
+                                  int64_t arrival, int64_t reply)
+{
+    pthread_mutex_lock(&l->lock);
+    if ((l->used + 1) * 2 > l->cap && !late_grow(l)) {
+        pthread_mutex_unlock(&l->lock);
+        return NULL;
+    }
+    skpi__late_entry *e = late_probe(l->slots, l->cap, slot, arrival, reply);
+    if (!e->used) {
+        e->used = 1;
+        e->slot = slot;
+        e->arrival = arrival;
+        e->reply = reply;
+        e->count = 0;
+        l->used++;
+    }
+    return e;
+}
+
+void skpi__late_release(skpi__late_table *l)
+{
+    pthread_mutex_unlock(&l->lock);
+}
+
+/* ===================================================================== */
+/* The backlog of one series                                             */
+/* ===================================================================== */
+
+typedef struct late_answers {
+    int64_t arrival, count;
+} late_answers;
+
+static int by_arrival(const void *a, const void *b)
+{
+    int64_t x = ((const late_answers *)a)->arrival;
+    int64_t y = ((const late_answers *)b)->arrival;
+    return (x > y) - (x < y);
+}
+
+/* The late answers to series `slot` replied before bucket b1, sorted by
+ * arrival bucket, in a new array (*out NULL when there are none). */
+static skpi_status late_before(const skpi_tracker *t, uint32_t slot,
+                               int64_t b1, late_answers **out, size_t *n)
+{
+    skpi__late_table *l = (skpi__late_table *)&t->late;
+    skpi_status st = SKPI_OK;
+    *out = NULL;
+    *n = 0;
+    pthread_mutex_lock(&l->lock);
+    size_t k = 0;
+    for (size_t i = 0; i < l->cap; i++) {
+        const skpi__late_entry *e = &l->slots[i];
+        k += e->used && e->slot == slot && e->reply < b1 && e->count > 0;
+    }
+    if (k > 0) {
+        late_answers *a = malloc(k * sizeof *a);
+        if (a == NULL) {
+            st = SKPI_ENOMEM;
+        } else {
+            size_t j = 0;
+            for (size_t i = 0; i < l->cap; i++) {
+                const skpi__late_entry *e = &l->slots[i];
+                if (e->used && e->slot == slot && e->reply < b1 && e->count > 0)
+                    a[j++] = (late_answers){e->arrival, e->count};
+            }
+            *out = a;
+            *n = k;
+        }
+    }
+    pthread_mutex_unlock(&l->lock);
+    if (*out != NULL)
+        qsort(*out, *n, sizeof **out, by_arrival);
+    return st;
+}
+
+skpi_status skpi__backlog(const skpi_tracker *t, uint32_t platform,
+                          uint32_t category, int64_t b1, int64_t *count,
+                          int64_t *oldest_bucket)
+{
+    size_t slot = skpi__slot(SKPI__FAM_MSG, platform, category);
+    size_t w = t->width[SKPI__FAM_MSG];
+    size_t lag0 = SKPI__MSG_LAG0(t);
+    late_answers *late;
+    size_t n_late, li = 0;
+    skpi_status st = late_before(t, (uint32_t)slot, b1, &late, &n_late);
+    if (st != SKPI_OK)
+        return st;
+    int64_t *page = malloc(SKPI__PAGE_LEN * w * sizeof *page);
+    if (page == NULL) {
+        free(late);
+        return SKPI_ENOMEM;
+    }
+    int64_t total = 0, oldest = -1;
+    int64_t last_page = (b1 - 1) >> SKPI__PAGE_BITS;
+    for (int64_t pg = skpi__page_next(t, SKPI__FAM_MSG, slot, 0);
+         pg >= 0 && pg <= last_page;
+         pg = skpi__page_next(t, SKPI__FAM_MSG, slot, pg + 1)) {
+        if (!skpi__page_sum(t, SKPI__FAM_MSG, slot, pg, page))
+            continue;
+        for (int64_t i = 0; i < SKPI__PAGE_LEN; i++) {
+            int64_t b = (pg << SKPI__PAGE_BITS) + i;
+            if (b >= b1)
+                break;
+            const int64_t *c = &page[(size_t)i * w];
+            int64_t open = c[SKPI__MSG_RECEIVED];
+            for (int64_t k = 0; k < SKPI__LAGS && b + k < b1; k++)
+                open -= c[lag0 + (size_t)k];
+            while (li < n_late && late[li].arrival < b)
+                li++;
+            for (size_t j = li; j < n_late && late[j].arrival == b; j++)
+                open -= late[j].count;
+            if (open <= 0)
+                continue;
+            if (oldest < 0)
+                oldest = b;
+            if (__builtin_add_overflow(total, open, &total)) {
+                st = SKPI_EOVERFLOW;
+                goto out;
+            }
+        }
+    }
+    *count = total;
+    *oldest_bucket = oldest;
+out:
+    free(page);
+    free(late);
+    return st;
+}
