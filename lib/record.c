@@ -126,19 +126,19 @@ static skpi_status apply_answer(skpi_tracker *t, uint32_t platform,
             return SKPI_ENOMEM;
     }
 
-    /* Room in both sketches, then the adds, which cannot fail now. */
-    skpi_status st;
+    /* An add settles everything that can fail before it stores, so only
+     * the second sketch needs room made first: prepare it, add to the
+     * first (which may still refuse, changing nothing), then to it. */
+    skpi_status st = SKPI_OK;
     skpi__spin_lock(&cal->lock);
-    if (bus != NULL)
+    if (bus != NULL) {
         skpi__spin_lock(&bus->lock);
-    st = skpi__dds_prepare(&cal->dds, delay);
-    if (st == SKPI_OK && bus != NULL)
         st = skpi__dds_prepare(&bus->dds, bdelay);
-    if (st == SKPI_OK) {
-        (void)skpi__dds_add(&cal->dds, delay);
-        if (bus != NULL)
-            (void)skpi__dds_add(&bus->dds, bdelay);
     }
+    if (st == SKPI_OK)
+        st = skpi__dds_add(&cal->dds, delay);
+    if (st == SKPI_OK && bus != NULL)
+        (void)skpi__dds_add(&bus->dds, bdelay);
     if (bus != NULL)
         skpi__spin_unlock(&bus->lock);
     skpi__spin_unlock(&cal->lock);
