@@ -108,6 +108,8 @@ struct skpi__tzif;
 typedef struct skpi__zone {
     int32_t offset;            /* fixed zones: seconds east of UTC */
     struct skpi__tzif *rules;  /* IANA zones: owned rules; NULL if fixed */
+    unsigned char *tzif;       /* the TZif file the rules came from, owned */
+    size_t tzif_len;           /* (kept for snapshots; NULL/0 if fixed) */
     char name[SKPI__ZONE_NAME_MAX + 1]; /* "Z", "+04:00", "Europe/London" */
 } skpi__zone;
 
@@ -119,6 +121,18 @@ typedef struct skpi__zone {
  * SKPI_EZONE if not a zone, SKPI_ENOMEM; on error *z is untouched.
  */
 skpi_status skpi__zone_parse(const char *text, skpi__zone *z);
+
+/*
+ * Build the zone called `name` from the TZif bytes buf[0..len), exactly as
+ * skpi__zone_parse() builds it from the file it reads (the snapshot loader
+ * uses this, so a saved tracker never needs the machine's tzdata).  The
+ * bytes are copied.  SKPI_EZONE, SKPI_ENOMEM; on error *z is untouched.
+ */
+skpi_status skpi__zone_from_tzif(const char *name, const unsigned char *buf,
+                                 size_t len, skpi__zone *z);
+
+/* Whether two zones convert every instant alike (same name and rules). */
+bool skpi__zone_equal(const skpi__zone *a, const skpi__zone *b);
 
 /* Make *dst an independent copy of *src (whatever *dst held is
  * overwritten, not freed).  SKPI_ENOMEM, and then *dst is untouched. */

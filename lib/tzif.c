@@ -916,7 +916,20 @@ bool skpi__tzif_name_valid(const char *name)
 
 skpi_status skpi__tzif_load(const char *name, skpi__tzif **out)
 {
-    if (name == NULL || out == NULL)
+    unsigned char *buf;
+    size_t size;
+    skpi_status st = skpi__tzif_read(name, &buf, &size);
+    if (st != SKPI_OK)
+        return st;
+    st = skpi__tzif_parse(buf, size, out);
+    free(buf);
+    return st;
+}
+
+skpi_status skpi__tzif_read(const char *name, unsigned char **bytes,
+                            size_t *len)
+{
+    if (name == NULL || bytes == NULL || len == NULL)
         return SKPI_EINVAL;
     if (!skpi__tzif_name_valid(name))
         return SKPI_EZONE;
@@ -957,8 +970,11 @@ skpi_status skpi__tzif_load(const char *name, skpi__tzif **out)
         got += (size_t)r;
     }
     close(fd);
-    skpi_status status =
-        got == size ? skpi__tzif_parse(buf, size, out) : SKPI_EZONE;
-    free(buf);
-    return status;
+    if (got != size) {
+        free(buf);
+        return SKPI_EZONE;
+    }
+    *bytes = buf;
+    *len = size;
+    return SKPI_OK;
 }

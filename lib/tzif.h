@@ -97,6 +97,13 @@ bool skpi__tzif_name_valid(const char *name);
  */
 skpi_status skpi__tzif_load(const char *name, skpi__tzif **out);
 
+/*
+ * Read the bytes of zone file `name` as skpi__tzif_load() does, without
+ * parsing them: *bytes is a new buffer of *len bytes, freed with free().
+ */
+skpi_status skpi__tzif_read(const char *name, unsigned char **bytes,
+                            size_t *len);
+
 /* A deep copy of src into *out; SKPI_ENOMEM (then *out is untouched). */
 skpi_status skpi__tzif_copy(const skpi__tzif *src, skpi__tzif **out);
 

@@ -26,6 +26,7 @@
  * rounded, so that an event is never moved into the next second (and, at
  * 23:59:59.9, into the next day's bucket).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -157,39 +158,84 @@ skpi_status skpi__zone_parse(const char *text, skpi__zone *z)
     if (strcmp(text, "Z") == 0 || strcmp(text, "UTC") == 0) {
         tmp.offset = 0;
     } else if (!scan_offset(text, strlen(text), &tmp.offset)) {
-        struct skpi__tzif *tz;
-        skpi_status st = skpi__tzif_load(text, &tz);
+        unsigned char *buf;
+        size_t len;
+        skpi_status st = skpi__tzif_read(text, &buf, &len);
         if (st != SKPI_OK)
             return st;
-        /* skpi__tzif_load() accepted the name, so it fits. */
-        memcpy(tmp.name, text, strlen(text) + 1);
-        if (skpi__tzif_constant(tz, SPAN_LO, SPAN_HI, &tmp.offset)) {
-            skpi__tzif_free(tz);
-        } else {
-            tmp.rules = tz;
-            if (!days_fit(&tmp)) {
-                skpi__tzif_free(tz);
-                return SKPI_EZONE;
-            }
-        }
-        *z = tmp;
-        return SKPI_OK;
+        st = skpi__zone_from_tzif(text, buf, len, z);
+        free(buf);
+        return st;
     }
     offset_name(tmp.offset, tmp.name);
     *z = tmp;
     return SKPI_OK;
 }
 
+skpi_status skpi__zone_from_tzif(const char *name, const unsigned char *buf,
+                                 size_t len, skpi__zone *z)
+{
+    if (name == NULL || buf == NULL || z == NULL)
+        return SKPI_EINVAL;
+    if (!skpi__tzif_name_valid(name) || strlen(name) > SKPI__ZONE_NAME_MAX)
+        return SKPI_EZONE;
+    skpi__zone tmp;
+    memset(&tmp, 0, sizeof tmp);
+    memcpy(tmp.name, name, strlen(name) + 1);
+    struct skpi__tzif *tz;
+    skpi_status st = skpi__tzif_parse(buf, len, &tz);
+    if (st != SKPI_OK)
+        return st;
+    if (skpi__tzif_constant(tz, SPAN_LO, SPAN_HI, &tmp.offset)) {
+        /* Converts like a fixed offset: neither rules nor bytes needed. */
+        skpi__tzif_free(tz);
+        *z = tmp;
+        return SKPI_OK;
+    }
+    tmp.rules = tz;
+    if (!days_fit(&tmp)) {
+        skpi__tzif_free(tz);
+        return SKPI_EZONE;
+    }
+    tmp.tzif = malloc(len);
+    if (tmp.tzif == NULL) {
+        skpi__tzif_free(tz);
+        return SKPI_ENOMEM;
+    }
+    memcpy(tmp.tzif, buf, len);
+    tmp.tzif_len = len;
+    *z = tmp;
+    return SKPI_OK;
+}
+
+bool skpi__zone_equal(const skpi__zone *a, const skpi__zone *b)
+{
+    if (strcmp(a->name, b->name) != 0 || a->offset != b->offset ||
+        (a->rules == NULL) != (b->rules == NULL))
+        return false;
+    return a->rules == NULL ||
+           (a->tzif_len == b->tzif_len &&
+            memcmp(a->tzif, b->tzif, a->tzif_len) == 0);
+}
+
 skpi_status skpi__zone_copy(skpi__zone *dst, const skpi__zone *src)
 {
     struct skpi__tzif *rules = NULL;
+    unsigned char *bytes = NULL;
     if (src->rules != NULL) {
         skpi_status st = skpi__tzif_copy(src->rules, &rules);
         if (st != SKPI_OK)
             return st;
+        bytes = malloc(src->tzif_len > 0 ? src->tzif_len : 1);
+        if (bytes == NULL) {
+            skpi__tzif_free(rules);
+            return SKPI_ENOMEM;
+        }
+        memcpy(bytes, src->tzif, src->tzif_len);
     }
     *dst = *src;
     dst->rules = rules;
+    dst->tzif = bytes;
     return SKPI_OK;
 }
 
@@ -198,7 +244,10 @@ void skpi__zone_free(skpi__zone *z)
     if (z == NULL)
         return;
     skpi__tzif_free(z->rules);
+    free(z->tzif);
     z->rules = NULL;
+    z->tzif = NULL;
+    z->tzif_len = 0;
 }
 
 int32_t skpi__zone_offset_at(const skpi__zone *z, int64_t utc)
