@@ -96,7 +96,14 @@ typedef enum skpi_status {
     SKPI_EBUFSIZE = 19,   /* the caller's buffer is too small */
     SKPI_EID = 20,        /* an id is empty or longer than SKPI_ID_MAX bytes */
     SKPI_EDUPLICATE = 21, /* a message id was recorded before (counted, not applied) */
-    SKPI_EUNMATCHED = 22  /* a reply names an unknown message id (counted, not applied) */
+    SKPI_EUNMATCHED = 22, /* a reply names an unknown message id (counted, not applied) */
+    SKPI_EFORMAT = 23,    /* the input is not a snapshot (bad magic) */
+    SKPI_EVERSION = 24,   /* the snapshot's format version is not supported */
+    SKPI_ECRC = 25,       /* a checksum does not match: the data is damaged */
+    SKPI_ETRUNC = 26,     /* the input ends before the data it announces */
+    SKPI_ECORRUPT = 27,   /* a field holds a value no valid input can have */
+    SKPI_EIO = 28,        /* reading or writing a file failed (see errno) */
+    SKPI_EINCOMPAT = 29   /* trackers differ in zone, buckets, scale or sketches */
 } skpi_status;
 
 /**
@@ -947,6 +954,83 @@ typedef enum skpi_people {
 SKPI_API skpi_status skpi_report_people(const skpi_report *r, int who,
                                         uint32_t platform, int64_t *estimate,
                                         double *rel_error);
+
+/* ===================================================================== */
+/* Snapshots and merge                                                   */
+/* ===================================================================== */
+
+/**
+ * Where loading failed, filled by the functions that take a
+ * `skpi_error *err` (pass NULL to ignore it).  Caller-owned; on success it
+ * is left alone.  New fields are only ever added at the end.
+ */
+typedef struct skpi_error {
+    int status;      /* the skpi_status returned */
+    int64_t offset;  /* byte offset in the input, -1 if it does not apply */
+    int64_t line;    /* 1-based line of a text input, 0 if it does not apply */
+    int64_t column;  /* 1-based column, 0 if it does not apply */
+    char field[32];  /* the section or field involved, "" if none */
+    char text[160];  /* an English sentence */
+} skpi_error;
+
+/**
+ * Serialize the whole tracker -- options, zone rules, taxonomy, every
+ * bucket, sketch, waiting message and late answer -- as a snapshot
+ * (doc/snapshot-format.md).  The same state always gives the same bytes,
+ * however many threads recorded it.  On success *out receives a buffer
+ * owned by the caller (free with skpi_free()) and *len its length.
+ * Returns SKPI_OK, SKPI_EINVAL or SKPI_ENOMEM.  Thread-safe: may run while
+ * other threads record (events in flight are either in or not).
+ */
+SKPI_API skpi_status skpi_tracker_to_bytes(const skpi_tracker *t, char **out,
+                                           size_t *len);
+
+/**
+ * Rebuild a tracker from the `len` bytes of a snapshot.  Every length is
+ * checked against the remaining input before anything is allocated, every
+ * section's CRC-32C is verified, and any damage is refused with its own
+ * status and the byte offset in *err: SKPI_EFORMAT, SKPI_EVERSION,
+ * SKPI_ECRC, SKPI_ETRUNC, SKPI_ECORRUPT; also SKPI_EINVAL, SKPI_ENOMEM.
+ * Nothing half-built is ever returned.  The caller owns *out (free with
+ * skpi_tracker_free()).  Thread-safe.
+ */
+SKPI_API skpi_status skpi_tracker_from_bytes(const void *buf, size_t len,
+                                             skpi_tracker **out,
+                                             skpi_error *err);
+
+/**
+ * Save a snapshot to `path` atomically: written to a temporary file in the
+ * same directory, flushed with fsync, renamed over `path`, and the
+ * directory flushed, so that after a crash `path` holds the old snapshot
+ * or the new one, never a mix.  Returns SKPI_OK, SKPI_EINVAL, SKPI_ENOMEM
+ * or SKPI_EIO (with errno's text in *err; the temporary file is removed).
+ * Thread-safe as skpi_tracker_to_bytes().
+ */
+SKPI_API skpi_status skpi_tracker_save(const skpi_tracker *t, const char *path,
+                                       skpi_error *err);
+
+/**
+ * Load a snapshot from `path`: SKPI_EIO if it cannot be read, else as
+ * skpi_tracker_from_bytes().
+ */
+SKPI_API skpi_status skpi_tracker_load(const char *path, skpi_tracker **out,
+                                       skpi_error *err);
+
+/**
+ * Merge `src` into `dst`: counts add, follower readings keep the latest,
+ * sketches merge (exactly: the result equals one tracker that saw both
+ * streams), waiting messages and late answers unite, and the taxonomies
+ * unite by slug (src's ids are mapped to dst's).  The trackers must have the
+ * same zone, bucket resolution, rating scale, SLA targets, sketch
+ * parameters and business hours, else SKPI_EINCOMPAT.  Returns also
+ * SKPI_EINVAL, SKPI_ELIMIT (the united taxonomy would not fit), SKPI_EEXIST
+ * (a category slug in another group or with another answer flag),
+ * SKPI_EOVERFLOW and SKPI_ENOMEM.  On any error dst is unchanged.
+ * Not thread-safe for dst: no other call may use dst meanwhile; src may be
+ * recorded into concurrently (as for skpi_tracker_to_bytes()).
+ */
+SKPI_API skpi_status skpi_tracker_merge(skpi_tracker *dst,
+                                        const skpi_tracker *src);
 
 /* ===================================================================== */
 /* JSON report                                                           */

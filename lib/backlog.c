@@ -113,6 +113,47 @@ void skpi__late_release(skpi__late_table *l)
     pthread_mutex_unlock(&l->lock);
 }
 
+static int late_order(const void *a, const void *b)
+{
+    const skpi__late_entry *x = a, *y = b;
+    if (x->slot != y->slot)
+        return x->slot < y->slot ? -1 : 1;
+    if (x->arrival != y->arrival)
+        return x->arrival < y->arrival ? -1 : 1;
+    return (x->reply > y->reply) - (x->reply < y->reply);
+}
+
+skpi_status skpi__late_collect(const skpi__late_table *cl,
+                               skpi__late_entry **out, size_t *n)
+{
+    skpi__late_table *l = (skpi__late_table *)cl;
+    skpi_status st = SKPI_OK;
+    *out = NULL;
+    *n = 0;
+    pthread_mutex_lock(&l->lock);
+    size_t k = 0;
+    for (size_t i = 0; i < l->cap; i++)
+        k += l->slots[i].used && l->slots[i].count > 0;
+    if (k > 0) {
+        skpi__late_entry *a = malloc(k * sizeof *a);
+        if (a == NULL) {
+            st = SKPI_ENOMEM;
+        } else {
+            size_t j = 0;
+            for (size_t i = 0; i < l->cap; i++) {
+                if (l->slots[i].used && l->slots[i].count > 0)
+                    a[j++] = l->slots[i];
+            }
+            *out = a;
+            *n = k;
+        }
+    }
+    pthread_mutex_unlock(&l->lock);
+    if (*out != NULL)
+        qsort(*out, *n, sizeof **out, late_order);
+    return st;
+}
+
 /* ===================================================================== */
 /* The backlog of one series                                             */
 /* ===================================================================== */
@@ -186,8 +227,13 @@ skpi_status skpi__backlog(const skpi_tracker *t, uint32_t platform,
     for (int64_t pg = skpi__page_next(t, SKPI__FAM_MSG, slot, 0);
          pg >= 0 && pg <= last_page;
          pg = skpi__page_next(t, SKPI__FAM_MSG, slot, pg + 1)) {
-        if (!skpi__page_sum(t, SKPI__FAM_MSG, slot, pg, page))
+        st = skpi__page_sum(t, SKPI__FAM_MSG, slot, pg, page);
+        if (st == SKPI_ENODATA) {
+            st = SKPI_OK;
             continue;
+        }
+        if (st != SKPI_OK)
+            goto out;
         for (int64_t i = 0; i < SKPI__PAGE_LEN; i++) {
             int64_t b = (pg << SKPI__PAGE_BITS) + i;
             if (b >= b1)

@@ -55,6 +55,14 @@ static bool buf_reserve(skpi__buf *b, size_t n)
 
 void skpi__buf_put(skpi__buf *b, const char *s, size_t n)
 {
+    /* n == 0 may come with s == NULL (an empty field), which memcpy must
+     * not see; the buffer still gets its terminating NUL. */
+    if (n == 0) {
+        (void)buf_reserve(b, 0);
+        if (!b->failed)
+            b->data[b->len] = '\0';
+        return;
+    }
     if (!buf_reserve(b, n))
         return;
     memcpy(b->data + b->len, s, n);

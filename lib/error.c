@@ -33,7 +33,14 @@
     X(SKPI_EBUFSIZE, "buffer too small")                                      \
     X(SKPI_EID, "invalid id (empty, or longer than 256 bytes)")               \
     X(SKPI_EDUPLICATE, "message id already recorded (counted as a duplicate)") \
-    X(SKPI_EUNMATCHED, "reply to an unknown message id (counted as unmatched)")
+    X(SKPI_EUNMATCHED, "reply to an unknown message id (counted as unmatched)") \
+    X(SKPI_EFORMAT, "not a libsocialkpi snapshot")                           \
+    X(SKPI_EVERSION, "unsupported snapshot format version")                   \
+    X(SKPI_ECRC, "checksum mismatch: the data is damaged")                    \
+    X(SKPI_ETRUNC, "input ends before the data it announces")                 \
+    X(SKPI_ECORRUPT, "a field holds an impossible value")                     \
+    X(SKPI_EIO, "file input/output failed")                                   \
+    X(SKPI_EINCOMPAT, "trackers are incompatible (zone, buckets, scale or sketches)")
 
 #define SKPI__MSG(code, text) [code] = text,
 #define SKPI__NAME(code, text) [code] = #code,

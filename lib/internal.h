@@ -174,6 +174,13 @@ skpi_status skpi__date_parse_n(const char *s, size_t n, int64_t *days);
 void skpi__time_format(const skpi__zone *z, int64_t utc, char *buf);
 
 /* ===================================================================== */
+/* CRC-32C (lib/crc32c.c)                                                */
+/* ===================================================================== */
+
+/* CRC-32C of n bytes, continuing from `crc` (0 to start). */
+uint32_t skpi__crc32c(uint32_t crc, const void *data, size_t n);
+
+/* ===================================================================== */
 /* Growable byte buffer (lib/buf.c)                                      */
 /* ===================================================================== */
 
@@ -335,6 +342,7 @@ static inline size_t skpi__slot(enum skpi__family f, uint32_t platform,
 {
     switch (f) {
     case SKPI__FAM_MSG:
+    case SKPI__FAM_FRT:
         return (size_t)platform * SKPI_MAX_CATEGORIES + sub;
     case SKPI__FAM_ENG:
         return (size_t)platform * SKPI_MAX_KINDS + sub;
@@ -352,6 +360,15 @@ _Atomic int64_t *skpi__cells_for_write(skpi_tracker *t, enum skpi__family f,
                                         size_t slot, int64_t b);
 
 /*
+ * As skpi__cells_for_write(), in a given shard.  The snapshot loader puts
+ * everything in shard 0, so that a freshly loaded tracker has one cell per
+ * bucket and a merge into it checks overflow against the whole sum.
+ */
+_Atomic int64_t *skpi__cells_for_write_in(skpi_tracker *t, unsigned shard,
+                                           enum skpi__family f, size_t slot,
+                                           int64_t b);
+
+/*
  * Visit the buckets of series (f, slot) in [b0, b1) that may hold data,
  * over every shard: fn(cells, first, n, ctx) receives runs of n consecutive
  * buckets starting at bucket `first`, their cells laid out bucket after
@@ -365,12 +382,24 @@ skpi_status skpi__series_visit(const skpi_tracker *t, enum skpi__family f,
                                skpi__visit_fn fn, void *ctx);
 
 /*
- * Sum the cells of page `page_no` (buckets page_no * SKPI__PAGE_LEN ...)
- * of series (f, slot) over every shard into out[SKPI__PAGE_LEN * width].
+ * Combine the cells of page `page_no` (buckets page_no * SKPI__PAGE_LEN
+ * ...) of series (f, slot) over every shard into out[SKPI__PAGE_LEN *
+ * width]: counters add, follower gauges take the maximum.  Not for sketch
+ * families.  SKPI_ENODATA (out untouched) when no shard holds the page,
+ * SKPI_EOVERFLOW when a sum over shards passes INT64_MAX.
  * Returns false, leaving out alone, when no shard holds the page.
  */
-bool skpi__page_sum(const skpi_tracker *t, enum skpi__family f, size_t slot,
-                    int64_t page_no, int64_t *out);
+skpi_status skpi__page_sum(const skpi_tracker *t, enum skpi__family f,
+                           size_t slot, int64_t page_no, int64_t *out);
+
+/* Page `page_no` of series (f, slot) in one shard, or NULL. */
+const _Atomic int64_t *skpi__page_of_shard(const skpi_tracker *t,
+                                            unsigned shard,
+                                            enum skpi__family f, size_t slot,
+                                            int64_t page_no);
+
+/* Number of slots (series) family f has. */
+size_t skpi__family_slots(enum skpi__family f);
 
 /* The first page >= page_no of series (f, slot) that any shard holds, or
  * -1; skips unused stretches of time a mid block at a time. */
@@ -425,6 +454,11 @@ void skpi__late_free(skpi__late_table *l);
 skpi__late_entry *skpi__late_hold(skpi__late_table *l, uint32_t slot,
                                   int64_t arrival, int64_t reply);
 void skpi__late_release(skpi__late_table *l);
+
+/* Every entry with a count, sorted by (slot, arrival, reply), in a new
+ * array (NULL when there are none).  SKPI_ENOMEM. */
+skpi_status skpi__late_collect(const skpi__late_table *l,
+                               skpi__late_entry **out, size_t *n);
 
 /* Backlog of one message series at bucket b1 (see skpi_report_backlog). */
 skpi_status skpi__backlog(const skpi_tracker *t, uint32_t platform,

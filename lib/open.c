@@ -289,3 +289,46 @@ void skpi__open_counts(const skpi__open_table *o, size_t *kept,
     if (waiting != NULL)
         *waiting = w;
 }
+
+static int by_key(const void *a, const void *b)
+{
+    uint64_t x = ((const skpi__open_msg *)a)->key;
+    uint64_t y = ((const skpi__open_msg *)b)->key;
+    return (x > y) - (x < y);
+}
+
+skpi_status skpi__open_collect(skpi__open_table *o, skpi__open_msg **out,
+                               size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    skpi__open_msg *all = NULL;
+    size_t len = 0, cap = 0;
+    for (unsigned i = 0; i < o->n_stripes; i++) {
+        skpi__open_stripe *s = &o->stripes[i];
+        pthread_mutex_lock(&s->lock);
+        if (len + s->live > cap) {
+            size_t want = len + s->live;
+            skpi__open_msg *p = realloc(all, want * sizeof *p);
+            if (p == NULL) {
+                pthread_mutex_unlock(&s->lock);
+                free(all);
+                return SKPI_ENOMEM;
+            }
+            all = p;
+            cap = want;
+        }
+        for (size_t k = 0; k < s->cap; k++) {
+            const skpi__open_msg *m = &s->slots[k];
+            if (m->state == SKPI__OPEN_WAITING ||
+                m->state == SKPI__OPEN_ANSWERED)
+                all[len++] = *m;
+        }
+        pthread_mutex_unlock(&s->lock);
+    }
+    if (len > 0)
+        qsort(all, len, sizeof *all, by_key);
+    *out = all;
+    *n = len;
+    return SKPI_OK;
+}

@@ -91,6 +91,11 @@ skpi__forgot skpi__open_insert(skpi__open_hold *h, const skpi__open_msg *m);
 /* Mark the held WAITING message answered. */
 void skpi__open_answer(skpi__open_hold *h);
 
+/* Every kept message, sorted by key, in a new array (NULL when there are
+ * none); each stripe is read under its lock.  SKPI_ENOMEM. */
+skpi_status skpi__open_collect(skpi__open_table *o, skpi__open_msg **out,
+                               size_t *n);
+
 /* Messages currently kept, and of them still waiting (a moment's view). */
 void skpi__open_counts(const skpi__open_table *o, size_t *kept,
                        size_t *waiting);

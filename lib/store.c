@@ -152,10 +152,11 @@ static unsigned shard_index(void)
     if (cpu >= 0)
         return (unsigned)cpu % SKPI__SHARDS;
 #endif
-    /* No CPU number: spread threads by the address of a local variable,
-     * which differs per thread stack. */
-    int here;
-    uintptr_t h = (uintptr_t)&here;
+    /* No CPU number: spread threads by the address of a thread-local
+     * object, distinct per thread and stable within one (it is never
+     * written: only its address is used). */
+    static _Thread_local char anchor;
+    uintptr_t h = (uintptr_t)&anchor;
     h ^= h >> 17;
     h *= (uintptr_t)0x9E3779B97F4A7C15u;
     return (unsigned)(h >> (sizeof h * 8 - 4)) % SKPI__SHARDS;
@@ -212,7 +213,14 @@ static skpi__series *series_install(_Atomic(skpi__series *) *slot,
 _Atomic int64_t *skpi__cells_for_write(skpi_tracker *t, enum skpi__family f,
                                         size_t slot, int64_t b)
 {
-    skpi__shard *sh = INSTALL(&t->shards[shard_index()], sizeof(skpi__shard));
+    return skpi__cells_for_write_in(t, shard_index(), f, slot, b);
+}
+
+_Atomic int64_t *skpi__cells_for_write_in(skpi_tracker *t, unsigned shard,
+                                           enum skpi__family f, size_t slot,
+                                           int64_t b)
+{
+    skpi__shard *sh = INSTALL(&t->shards[shard], sizeof(skpi__shard));
     if (sh == NULL)
         return NULL;
     size_t n_slots;
@@ -361,8 +369,8 @@ skpi_status skpi__series_visit(const skpi_tracker *t, enum skpi__family f,
     return SKPI_OK;
 }
 
-bool skpi__page_sum(const skpi_tracker *t, enum skpi__family f, size_t slot,
-                    int64_t page_no, int64_t *out)
+skpi_status skpi__page_sum(const skpi_tracker *t, enum skpi__family f,
+                           size_t slot, int64_t page_no, int64_t *out)
 {
     size_t n = SKPI__PAGE_LEN * t->width[f];
     bool any = false;
@@ -374,10 +382,38 @@ bool skpi__page_sum(const skpi_tracker *t, enum skpi__family f, size_t slot,
         if (!any)
             memset(out, 0, n * sizeof *out);
         any = true;
-        for (size_t i = 0; i < n; i++)
-            out[i] += atomic_load_explicit(&page[i], memory_order_relaxed);
+        for (size_t i = 0; i < n; i++) {
+            int64_t v = atomic_load_explicit(&page[i], memory_order_relaxed);
+            /* Follower gauges combine by maximum, counters by sum. */
+            if (f == SKPI__FAM_FOLLOW)
+                out[i] = (uint64_t)v > (uint64_t)out[i] ? v : out[i];
+            else if (__builtin_add_overflow(out[i], v, &out[i]))
+                return SKPI_EOVERFLOW;
+        }
     }
-    return any;
+    return any ? SKPI_OK : SKPI_ENODATA;
+}
+
+const _Atomic int64_t *skpi__page_of_shard(const skpi_tracker *t,
+                                            unsigned shard,
+                                            enum skpi__family f, size_t slot,
+                                            int64_t page_no)
+{
+    skpi__series *se = series_get(t, shard, f, slot);
+    return se == NULL ? NULL : page_get(se, page_no);
+}
+
+size_t skpi__family_slots(enum skpi__family f)
+{
+    switch (f) {
+    case SKPI__FAM_MSG:
+    case SKPI__FAM_FRT:
+        return SKPI__MSG_SLOTS;
+    case SKPI__FAM_ENG:
+        return SKPI__ENG_SLOTS;
+    default:
+        return SKPI_MAX_PLATFORMS;
+    }
 }
 
 int64_t skpi__page_next(const skpi_tracker *t, enum skpi__family f,
