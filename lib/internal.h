@@ -495,6 +495,7 @@ struct skpi_tracker {
 
     _Atomic(skpi__shard *) shards[SKPI__SHARDS];
 
+    _Atomic uint64_t journal_seq; /* last journal record applied (snapshots) */
     skpi__open_table open;   /* message ids awaiting replies (lib/open.c) */
     skpi__late_table late;   /* answers after SKPI__LAGS buckets (backlog.c) */
 };

@@ -165,6 +165,7 @@ static void write_config(skpi__buf *b, const skpi_tracker *t)
     put_le(b, alpha, 8);
     put_u8(b, (unsigned)o->people_p);
     put_varint(b, o->open_limit);
+    put_varint(b, atomic_load(&((skpi_tracker *)t)->journal_seq));
     put_bytes(b, o->zone.name, strlen(o->zone.name));
     put_le(b, (uint32_t)o->zone.offset, 4);
     put_bytes(b, o->zone.tzif, o->zone.tzif_len);
@@ -584,14 +585,15 @@ static skpi_status reader_done(reader *r, skpi_error *err)
 }
 
 /* The options a snapshot was made with, as a new options object. */
-static skpi_status read_config(reader *r, skpi_options **out, skpi_error *err)
+static skpi_status read_config(reader *r, skpi_options **out, uint64_t *seq,
+                               skpi_error *err)
 {
     skpi_options *o;
     skpi_status st = skpi_options_new(&o);
     if (st != SKPI_OK)
         return st;
     uint64_t bucket = 0, lo = 0, hi = 0, sat = 0, n_sla = 0, alpha_bits = 0;
-    uint64_t p = 0, limit = 0, off = 0;
+    uint64_t p = 0, limit = 0, off = 0, seq = 0;
     int64_t sla[SKPI_MAX_SLA] = {0};
     char name[SKPI__ZONE_NAME_MAX + 1];
     const unsigned char *tzif = NULL, *cal = NULL;
@@ -609,6 +611,7 @@ static skpi_status read_config(reader *r, skpi_options **out, skpi_error *err)
     rd_le(r, 8, &alpha_bits, "alpha");
     rd_le(r, 1, &p, "people_precision");
     rd_varint(r, &limit, "open_limit");
+    rd_varint(r, &seq, "journal_seq");
     rd_string(r, name, sizeof name, "zone");
     rd_le(r, 4, &off, "zone_offset");
     rd_bytes(r, SKPI__TZIF_MAX_BYTES, &tzif, &tzif_len, "zone_rules");
@@ -668,6 +671,7 @@ static skpi_status read_config(reader *r, skpi_options **out, skpi_error *err)
         return st;
     }
     *out = o;
+    *seq = seq;
     return SKPI_OK;
 }
 
@@ -990,7 +994,8 @@ skpi_status skpi_tracker_from_bytes(const void *buf, size_t len,
     if (st != SKPI_OK)
         return st;
     skpi_options *o = NULL;
-    st = read_config(&f.sec[0], &o, err);
+    uint64_t seq = 0;
+    st = read_config(&f.sec[0], &o, &seq, err);
     if (st != SKPI_OK)
         return st;
     skpi_tracker *t;
@@ -1003,6 +1008,7 @@ skpi_status skpi_tracker_from_bytes(const void *buf, size_t len,
         skpi_tracker_free(t);
         return st;
     }
+    atomic_store(&t->journal_seq, seq);
     *out = t;
     return SKPI_OK;
 }
