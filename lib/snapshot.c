@@ -585,8 +585,8 @@ static skpi_status reader_done(reader *r, skpi_error *err)
 }
 
 /* The options a snapshot was made with, as a new options object. */
-static skpi_status read_config(reader *r, skpi_options **out, uint64_t *seq,
-                               skpi_error *err)
+static skpi_status read_config(reader *r, skpi_options **out,
+                               uint64_t *seq_out, skpi_error *err)
 {
     skpi_options *o;
     skpi_status st = skpi_options_new(&o);
@@ -671,7 +671,7 @@ static skpi_status read_config(reader *r, skpi_options **out, uint64_t *seq,
         return st;
     }
     *out = o;
-    *seq = seq;
+    *seq_out = seq;
     return SKPI_OK;
 }
 
