@@ -103,7 +103,8 @@ typedef enum skpi_status {
     SKPI_ETRUNC = 26,     /* the input ends before the data it announces */
     SKPI_ECORRUPT = 27,   /* a field holds a value no valid input can have */
     SKPI_EIO = 28,        /* reading or writing a file failed (see errno) */
-    SKPI_EINCOMPAT = 29   /* trackers differ in zone, buckets, scale or sketches */
+    SKPI_EINCOMPAT = 29,  /* trackers differ in zone, buckets, scale or sketches */
+    SKPI_EJOURNAL = 30    /* an earlier journal write failed: recording is stopped */
 } skpi_status;
 
 /**
@@ -334,7 +335,8 @@ SKPI_API skpi_status skpi_tracker_new(const skpi_options *opts,
 
 /**
  * Free a tracker and everything it holds.  NULL is a no-op.  Must not run
- * concurrently with any other call on the same tracker.  Reports made from
+ * concurrently with any other call on the same tracker; close a journal
+ * attached to it (skpi_journal_close()) first.  Reports made from
  * it stay valid (they copy what they need), but slugs and labels borrowed
  * from the tracker do not.
  */
@@ -1031,6 +1033,90 @@ SKPI_API skpi_status skpi_tracker_load(const char *path, skpi_tracker **out,
  */
 SKPI_API skpi_status skpi_tracker_merge(skpi_tracker *dst,
                                         const skpi_tracker *src);
+
+/* ===================================================================== */
+/* Journal: durability between snapshots                                 */
+/* ===================================================================== */
+
+/*
+ * A journal makes every change to a tracker durable as it happens, in the
+ * manner of Redis's append-only file: each successful recording call (and
+ * each event refused but counted, and each taxonomy registration) is
+ * appended to `<path>.journal` as a record with its length, sequence number
+ * and CRC-32C.  Opening replays the journal over the snapshot at `path`; a
+ * checkpoint writes a new snapshot and starts an empty journal.
+ * doc/durability.md says what each fsync policy can lose.
+ *
+ * While a journal is attached, the recording calls on its tracker take the
+ * journal's lock (the journal's order must be the order of application),
+ * and return also SKPI_EIO (the change is applied but could not be
+ * written; the journal then refuses every later change) and SKPI_EJOURNAL
+ * (refused after such a failure).  skpi_tracker_merge() into a journalled
+ * tracker is not journalled: checkpoint after it.
+ */
+typedef struct skpi_journal skpi_journal;
+
+/** When the journal is flushed to stable storage. */
+typedef enum skpi_fsync {
+    SKPI_FSYNC_ALWAYS = 0,   /* after every record, before the call returns */
+    SKPI_FSYNC_EVERYSEC = 1, /* at most once a second, by a recording thread */
+    SKPI_FSYNC_NONE = 2      /* left to the operating system */
+} skpi_fsync;
+
+#define SKPI_JOURNAL_REPAIR 1u /* cut a journal at damage in its middle */
+
+/**
+ * Open the durable tracker stored at `path`: load the snapshot `path` if it
+ * exists (else create a tracker with `opts`, which may be NULL for the
+ * defaults), replay the records of `path`.journal newer than the snapshot,
+ * and journal every later change of the tracker there.
+ *
+ * A torn tail (a last record cut short or failing its CRC, as a crash
+ * leaves it) is cut off and reported in *err (status SKPI_OK, `offset` the
+ * cut, `text` saying so); damage followed by valid records is refused with
+ * SKPI_ECORRUPT and its offset, unless `flags` has SKPI_JOURNAL_REPAIR,
+ * which cuts the journal there.  `fsync` is an skpi_fsync.
+ *
+ * On success *tracker (owned by the caller; freed with skpi_tracker_free()
+ * after skpi_journal_close()) and *journal receive new objects.  Returns
+ * also SKPI_EINVAL, SKPI_EOPTION (bad fsync or flags), SKPI_EIO, SKPI_ENOMEM
+ * and the statuses of skpi_tracker_load(); on error nothing is created and
+ * no file is changed.
+ */
+SKPI_API skpi_status skpi_journal_open(const char *path,
+                                       const skpi_options *opts, int fsync,
+                                       unsigned flags, skpi_tracker **tracker,
+                                       skpi_journal **journal,
+                                       skpi_error *err);
+
+/**
+ * Write a new snapshot at the journal's path (atomically, see
+ * skpi_tracker_save()) and start an empty journal after it.  Recording
+ * calls on the tracker wait while it runs.  Returns SKPI_OK, SKPI_EINVAL,
+ * SKPI_EIO, SKPI_EJOURNAL (an earlier write failed) or SKPI_ENOMEM.
+ */
+SKPI_API skpi_status skpi_journal_checkpoint(skpi_journal *j, skpi_error *err);
+
+/**
+ * Flush the journal to stable storage now, whatever the policy.
+ * Returns SKPI_OK, SKPI_EINVAL or SKPI_EIO.
+ */
+SKPI_API skpi_status skpi_journal_sync(skpi_journal *j);
+
+/**
+ * The sequence number of the last record written (0 before any).  Returns 0
+ * for NULL.
+ */
+SKPI_API uint64_t skpi_journal_seq(const skpi_journal *j);
+
+/**
+ * Flush, close and free the journal, and detach it from its tracker (which
+ * stays valid and keeps recording, without a journal).  NULL is a no-op.
+ * Must not run concurrently with recording into the tracker.  Returns
+ * SKPI_OK or SKPI_EIO (the final flush failed; the journal is freed all
+ * the same).
+ */
+SKPI_API skpi_status skpi_journal_close(skpi_journal *j);
 
 /* ===================================================================== */
 /* JSON report                                                           */

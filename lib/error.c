@@ -40,7 +40,8 @@
     X(SKPI_ETRUNC, "input ends before the data it announces")                 \
     X(SKPI_ECORRUPT, "a field holds an impossible value")                     \
     X(SKPI_EIO, "file input/output failed")                                   \
-    X(SKPI_EINCOMPAT, "trackers are incompatible (zone, buckets, scale or sketches)")
+    X(SKPI_EINCOMPAT, "trackers are incompatible (zone, buckets, scale or sketches)") \
+    X(SKPI_EJOURNAL, "the journal failed earlier; recording is stopped")
 
 #define SKPI__MSG(code, text) [code] = text,
 #define SKPI__NAME(code, text) [code] = #code,

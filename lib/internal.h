@@ -466,6 +466,50 @@ skpi_status skpi__backlog(const skpi_tracker *t, uint32_t platform,
                           int64_t *oldest_bucket);
 
 /* ===================================================================== */
+/* Records and the journal (lib/record.c, lib/journal.c)                 */
+/* ===================================================================== */
+
+/* One change of a tracker, as the journal writes and replays it. */
+enum skpi__rec_type {
+    SKPI__REC_MESSAGE = 1,
+    SKPI__REC_RESPONSE = 2,
+    SKPI__REC_ENGAGEMENT = 3,
+    SKPI__REC_POSTS = 4,
+    SKPI__REC_FOLLOWERS = 5,
+    SKPI__REC_RATING = 6,
+    SKPI__REC_MESSAGE_ID = 7,
+    SKPI__REC_REPLY = 8,
+    SKPI__REC_ENGAGEMENT_BY = 9,
+    SKPI__REC_FOLLOWER = 10,
+    SKPI__REC_TAXONOMY = 11,
+    SKPI__REC_CATEGORY = 12
+};
+
+typedef struct skpi__rec {
+    uint8_t type;
+    uint32_t a;      /* platform */
+    uint32_t b;      /* category, kind, dim or group */
+    int64_t t1, t2;  /* times */
+    int64_t n;       /* count, tally, score or answer flag */
+    const char *s1;  /* message, person id or slug */
+    const char *s2;  /* author id or label */
+} skpi__rec;
+
+/* Apply a record to t without journalling it (lib/record.c). */
+skpi_status skpi__apply_record(skpi_tracker *t, const skpi__rec *r);
+
+/* Apply and journal a record under the journal's lock (lib/journal.c). */
+skpi_status skpi__journal_record(skpi_tracker *t, const skpi__rec *r);
+
+/* The unjournalled registrations (lib/taxonomy.c). */
+skpi_status skpi__taxonomy_add_impl(skpi_tracker *t, int dim,
+                                    const char *slug, const char *label,
+                                    uint32_t *id);
+skpi_status skpi__category_add_impl(skpi_tracker *t, const char *slug,
+                                    const char *label, uint32_t group,
+                                    int expects_answer, uint32_t *id);
+
+/* ===================================================================== */
 /* Tracker (lib/tracker.c)                                               */
 /* ===================================================================== */
 
@@ -496,6 +540,7 @@ struct skpi_tracker {
     _Atomic(skpi__shard *) shards[SKPI__SHARDS];
 
     _Atomic uint64_t journal_seq; /* last journal record applied (snapshots) */
+    _Atomic(struct skpi_journal *) journal; /* attached journal, or NULL */
     skpi__open_table open;   /* message ids awaiting replies (lib/open.c) */
     skpi__late_table late;   /* answers after SKPI__LAGS buckets (backlog.c) */
 };

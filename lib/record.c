@@ -68,7 +68,7 @@ static _Atomic int64_t *cells_at(skpi_tracker *t, enum skpi__family f,
 /* By id                                                                 */
 /* ===================================================================== */
 
-skpi_status skpi_record_message(skpi_tracker *t, uint32_t platform,
+static skpi_status message_impl(skpi_tracker *t, uint32_t platform,
                                 uint32_t category, int64_t time)
 {
     skpi_status st = check_event(t, platform, time);
@@ -160,7 +160,7 @@ static skpi_status apply_answer(skpi_tracker *t, uint32_t platform,
     return SKPI_OK;
 }
 
-skpi_status skpi_record_response(skpi_tracker *t, uint32_t platform,
+static skpi_status response_impl(skpi_tracker *t, uint32_t platform,
                                  uint32_t category, int64_t received,
                                  int64_t replied)
 {
@@ -188,7 +188,7 @@ static skpi_status record_count(skpi_tracker *t, enum skpi__family f,
     return add_checked(c, count);
 }
 
-skpi_status skpi_record_engagement(skpi_tracker *t, uint32_t platform,
+static skpi_status engagement_impl(skpi_tracker *t, uint32_t platform,
                                    uint32_t kind, int64_t time, int64_t count)
 {
     skpi_status st = check_event(t, platform, time);
@@ -200,7 +200,7 @@ skpi_status skpi_record_engagement(skpi_tracker *t, uint32_t platform,
                         skpi__slot(SKPI__FAM_ENG, platform, kind), time, count);
 }
 
-skpi_status skpi_record_posts(skpi_tracker *t, uint32_t platform, int64_t time,
+static skpi_status posts_impl(skpi_tracker *t, uint32_t platform, int64_t time,
                               int64_t count)
 {
     skpi_status st = check_event(t, platform, time);
@@ -209,7 +209,7 @@ skpi_status skpi_record_posts(skpi_tracker *t, uint32_t platform, int64_t time,
     return record_count(t, SKPI__FAM_POST, platform, time, count);
 }
 
-skpi_status skpi_record_followers(skpi_tracker *t, uint32_t platform,
+static skpi_status followers_impl(skpi_tracker *t, uint32_t platform,
                                   int64_t time, int64_t tally)
 {
     skpi_status st = check_event(t, platform, time);
@@ -228,7 +228,7 @@ skpi_status skpi_record_followers(skpi_tracker *t, uint32_t platform,
     return SKPI_OK;
 }
 
-skpi_status skpi_record_rating(skpi_tracker *t, uint32_t platform, int64_t time,
+static skpi_status rating_impl(skpi_tracker *t, uint32_t platform, int64_t time,
                                int score)
 {
     skpi_status st = check_event(t, platform, time);
@@ -277,7 +277,7 @@ static skpi_status people_add(skpi__hll_cell *h, const char *id, size_t len)
     return st;
 }
 
-skpi_status skpi_record_message_id(skpi_tracker *t, uint32_t platform,
+static skpi_status message_id_impl(skpi_tracker *t, uint32_t platform,
                                    uint32_t category, int64_t time,
                                    const char *message_id,
                                    const char *author_id)
@@ -329,7 +329,7 @@ skpi_status skpi_record_message_id(skpi_tracker *t, uint32_t platform,
     return SKPI_OK;
 }
 
-skpi_status skpi_record_reply(skpi_tracker *t, uint32_t platform,
+static skpi_status reply_impl(skpi_tracker *t, uint32_t platform,
                               const char *message_id, int64_t time)
 {
     skpi_status st = check_event(t, platform, time);
@@ -367,7 +367,7 @@ skpi_status skpi_record_reply(skpi_tracker *t, uint32_t platform,
     return st;
 }
 
-skpi_status skpi_record_engagement_by(skpi_tracker *t, uint32_t platform,
+static skpi_status engagement_by_impl(skpi_tracker *t, uint32_t platform,
                                       uint32_t kind, int64_t time,
                                       int64_t count, const char *person_id)
 {
@@ -396,7 +396,7 @@ skpi_status skpi_record_engagement_by(skpi_tracker *t, uint32_t platform,
     return st;
 }
 
-skpi_status skpi_record_follower(skpi_tracker *t, uint32_t platform,
+static skpi_status follower_impl(skpi_tracker *t, uint32_t platform,
                                  int64_t time, const char *person_id)
 {
     skpi_status st = check_event(t, platform, time);
@@ -410,6 +410,158 @@ skpi_status skpi_record_follower(skpi_tracker *t, uint32_t platform,
     if (who == NULL)
         return SKPI_ENOMEM;
     return people_add(who, person_id, len);
+}
+
+/* ===================================================================== */
+/* Journal dispatch                                                      */
+/* ===================================================================== */
+
+/*
+ * Every recording call is an skpi__rec, so that the journal can write it
+ * and replay it.  Without a journal the public calls go straight to their
+ * implementation: one relaxed load is all a journal costs those who do not
+ * use one.
+ */
+skpi_status skpi__apply_record(skpi_tracker *t, const skpi__rec *r)
+{
+    switch (r->type) {
+    case SKPI__REC_MESSAGE:
+        return message_impl(t, r->a, r->b, r->t1);
+    case SKPI__REC_RESPONSE:
+        return response_impl(t, r->a, r->b, r->t1, r->t2);
+    case SKPI__REC_ENGAGEMENT:
+        return engagement_impl(t, r->a, r->b, r->t1, r->n);
+    case SKPI__REC_POSTS:
+        return posts_impl(t, r->a, r->t1, r->n);
+    case SKPI__REC_FOLLOWERS:
+        return followers_impl(t, r->a, r->t1, r->n);
+    case SKPI__REC_RATING:
+        if (r->n < INT32_MIN || r->n > INT32_MAX)
+            return SKPI_ERATING;
+        return rating_impl(t, r->a, r->t1, (int)r->n);
+    case SKPI__REC_MESSAGE_ID:
+        return message_id_impl(t, r->a, r->b, r->t1, r->s1, r->s2);
+    case SKPI__REC_REPLY:
+        return reply_impl(t, r->a, r->s1, r->t1);
+    case SKPI__REC_ENGAGEMENT_BY:
+        return engagement_by_impl(t, r->a, r->b, r->t1, r->n, r->s1);
+    case SKPI__REC_FOLLOWER:
+        return follower_impl(t, r->a, r->t1, r->s1);
+    case SKPI__REC_TAXONOMY:
+        return skpi__taxonomy_add_impl(t, (int)r->b, r->s1, r->s2, NULL);
+    case SKPI__REC_CATEGORY:
+        if (r->n != 0 && r->n != 1)
+            return SKPI_EINVAL;
+        return skpi__category_add_impl(t, r->s1, r->s2, r->b, (int)r->n, NULL);
+    default:
+        return SKPI_EINVAL;
+    }
+}
+
+static inline bool journaled(const skpi_tracker *t)
+{
+    return t != NULL &&
+           atomic_load_explicit(&((skpi_tracker *)t)->journal,
+                                memory_order_acquire) != NULL;
+}
+
+skpi_status skpi_record_message(skpi_tracker *t, uint32_t platform,
+                                uint32_t category, int64_t time)
+{
+    if (!journaled(t))
+        return message_impl(t, platform, category, time);
+    skpi__rec r = {SKPI__REC_MESSAGE, platform, category, time, 0, 0, NULL, NULL};
+    return skpi__journal_record(t, &r);
+}
+
+skpi_status skpi_record_response(skpi_tracker *t, uint32_t platform,
+                                 uint32_t category, int64_t received,
+                                 int64_t replied)
+{
+    if (!journaled(t))
+        return response_impl(t, platform, category, received, replied);
+    skpi__rec r = {SKPI__REC_RESPONSE, platform, category, received, replied, 0,
+                   NULL, NULL};
+    return skpi__journal_record(t, &r);
+}
+
+skpi_status skpi_record_engagement(skpi_tracker *t, uint32_t platform,
+                                   uint32_t kind, int64_t time, int64_t count)
+{
+    if (!journaled(t))
+        return engagement_impl(t, platform, kind, time, count);
+    skpi__rec r = {SKPI__REC_ENGAGEMENT, platform, kind, time, 0, count, NULL,
+                   NULL};
+    return skpi__journal_record(t, &r);
+}
+
+skpi_status skpi_record_posts(skpi_tracker *t, uint32_t platform, int64_t time,
+                              int64_t count)
+{
+    if (!journaled(t))
+        return posts_impl(t, platform, time, count);
+    skpi__rec r = {SKPI__REC_POSTS, platform, 0, time, 0, count, NULL, NULL};
+    return skpi__journal_record(t, &r);
+}
+
+skpi_status skpi_record_followers(skpi_tracker *t, uint32_t platform,
+                                  int64_t time, int64_t tally)
+{
+    if (!journaled(t))
+        return followers_impl(t, platform, time, tally);
+    skpi__rec r = {SKPI__REC_FOLLOWERS, platform, 0, time, 0, tally, NULL, NULL};
+    return skpi__journal_record(t, &r);
+}
+
+skpi_status skpi_record_rating(skpi_tracker *t, uint32_t platform, int64_t time,
+                               int score)
+{
+    if (!journaled(t))
+        return rating_impl(t, platform, time, score);
+    skpi__rec r = {SKPI__REC_RATING, platform, 0, time, 0, score, NULL, NULL};
+    return skpi__journal_record(t, &r);
+}
+
+skpi_status skpi_record_message_id(skpi_tracker *t, uint32_t platform,
+                                   uint32_t category, int64_t time,
+                                   const char *message_id,
+                                   const char *author_id)
+{
+    if (!journaled(t))
+        return message_id_impl(t, platform, category, time, message_id,
+                               author_id);
+    skpi__rec r = {SKPI__REC_MESSAGE_ID, platform, category, time, 0, 0,
+                   message_id, author_id};
+    return skpi__journal_record(t, &r);
+}
+
+skpi_status skpi_record_reply(skpi_tracker *t, uint32_t platform,
+                              const char *message_id, int64_t time)
+{
+    if (!journaled(t))
+        return reply_impl(t, platform, message_id, time);
+    skpi__rec r = {SKPI__REC_REPLY, platform, 0, time, 0, 0, message_id, NULL};
+    return skpi__journal_record(t, &r);
+}
+
+skpi_status skpi_record_engagement_by(skpi_tracker *t, uint32_t platform,
+                                      uint32_t kind, int64_t time,
+                                      int64_t count, const char *person_id)
+{
+    if (!journaled(t))
+        return engagement_by_impl(t, platform, kind, time, count, person_id);
+    skpi__rec r = {SKPI__REC_ENGAGEMENT_BY, platform, kind, time, 0, count,
+                   person_id, NULL};
+    return skpi__journal_record(t, &r);
+}
+
+skpi_status skpi_record_follower(skpi_tracker *t, uint32_t platform,
+                                 int64_t time, const char *person_id)
+{
+    if (!journaled(t))
+        return follower_impl(t, platform, time, person_id);
+    skpi__rec r = {SKPI__REC_FOLLOWER, platform, 0, time, 0, 0, person_id, NULL};
+    return skpi__journal_record(t, &r);
 }
 
 /* ===================================================================== */

@@ -149,23 +149,55 @@ static skpi_status entry_add(skpi_tracker *t, int dim, const char *slug,
     return st;
 }
 
-skpi_status skpi_taxonomy_add(skpi_tracker *t, int dim, const char *slug,
-                              const char *label, uint32_t *id)
+skpi_status skpi__taxonomy_add_impl(skpi_tracker *t, int dim,
+                                    const char *slug, const char *label,
+                                    uint32_t *id)
 {
     if (t == NULL || slug == NULL || !dim_ok(dim) || dim == SKPI_CATEGORY)
         return SKPI_EINVAL;
     return entry_add(t, dim, slug, label, 0, false, id);
 }
 
-skpi_status skpi_category_add(skpi_tracker *t, const char *slug,
-                              const char *label, uint32_t group,
-                              int expects_answer, uint32_t *id)
+skpi_status skpi__category_add_impl(skpi_tracker *t, const char *slug,
+                                    const char *label, uint32_t group,
+                                    int expects_answer, uint32_t *id)
 {
     if (t == NULL || slug == NULL ||
         (expects_answer != 0 && expects_answer != 1))
         return SKPI_EINVAL;
     return entry_add(t, SKPI_CATEGORY, slug, label, group, expects_answer == 1,
                      id);
+}
+
+/* A registration is a change of the tracker like an event: journalled. */
+skpi_status skpi_taxonomy_add(skpi_tracker *t, int dim, const char *slug,
+                              const char *label, uint32_t *id)
+{
+    if (t == NULL || atomic_load_explicit(&t->journal, memory_order_acquire) ==
+                         NULL)
+        return skpi__taxonomy_add_impl(t, dim, slug, label, id);
+    skpi__rec r = {SKPI__REC_TAXONOMY, 0, (uint32_t)dim, 0, 0, 0, slug,
+                   label != NULL ? label : slug};
+    skpi_status st = skpi__journal_record(t, &r);
+    if (st == SKPI_OK && id != NULL)
+        (void)skpi_taxonomy_find(t, dim, slug, id);
+    return st;
+}
+
+skpi_status skpi_category_add(skpi_tracker *t, const char *slug,
+                              const char *label, uint32_t group,
+                              int expects_answer, uint32_t *id)
+{
+    if (t == NULL || atomic_load_explicit(&t->journal, memory_order_acquire) ==
+                         NULL)
+        return skpi__category_add_impl(t, slug, label, group, expects_answer,
+                                       id);
+    skpi__rec r = {SKPI__REC_CATEGORY, 0, group, 0, 0, expects_answer, slug,
+                   label != NULL ? label : slug};
+    skpi_status st = skpi__journal_record(t, &r);
+    if (st == SKPI_OK && id != NULL)
+        (void)skpi_taxonomy_find(t, SKPI_CATEGORY, slug, id);
+    return st;
 }
 
 /* ===================================================================== */

@@ -299,7 +299,7 @@ START_TEST(test_every_bit_flip)
     skpi_tracker *t = small_tracker();
     size_t n;
     char *b = bytes_of(t, &n);
-    int by_status[SKPI_EINCOMPAT + 1] = {0};
+    int by_status[SKPI_EJOURNAL + 1] = {0};
     for (size_t i = 0; i < n; i++) {
         for (int bit = 0; bit < 8; bit++) {
             b[i] = (char)(b[i] ^ (1 << bit));
