@@ -16,6 +16,15 @@
  * unanswered and which answers get rated is chosen by selection sampling,
  * which picks exactly k of n.  The randomness is a splitmix64 generator
  * with a fixed seed: the data set is identical on every run.
+ *
+ * Ids.  Every message has an id ("tw-000123", numbered in order of
+ * arrival on its platform) and an author; replies name the message they
+ * answer.  The people behind authors, commenters and followers share one
+ * numbering, persons 0 .. 2,499,999, written as opaque ids ("u0038472615").
+ * What the ids add -- authors, duplicate deliveries, second replies,
+ * replies to deleted messages, commenters, follower lists -- draws from
+ * generators of its own, so the counts above are the same with or without
+ * it, and so are the optional parts (demo_build()'s flags) for the rest.
  */
 #include "demo.h"
 
@@ -23,6 +32,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* ===================================================================== */
 /* The figures (seed/FACTS.md), and the choices made around them          */
@@ -31,6 +41,8 @@
 #define DEMO_PERIOD "2024-H1"
 #define DEMO_DAYS 182 /* 2024-01-01 .. 2024-06-30: 2024 is a leap year */
 #define DEMO_SEED UINT64_C(0x2024A1D0C0FFEE11)
+#define DEMO_SEED_IDS UINT64_C(0x1D5A1D0C0FFEE202)    /* authors, anomalies */
+#define DEMO_SEED_PEOPLE UINT64_C(0x9E0913D0C0FFEE33) /* commenters */
 
 #define N_CATEGORIES 7
 #define N_PLATFORMS 3
@@ -65,19 +77,78 @@ static const struct demo_category {
  * Platforms: the follower tallies at the end of the period (2024-06-30) are
  * the report's; the January tallies, the shares of messages (50/30/20) and
  * of engagements (55/30/15) and the posting rates are plausible choices.
+ *
+ * The follower lists of 2024-06-30 are ranges of persons, chosen so that
+ * each list is as long as the report's tally and their union is the
+ * report's 2.5 million people overall:
+ *
+ *   person    0         1,000,000  1,600,000  1,635,000  1,700,000  2,500,000
+ *   twitter   [=====================================================)
+ *   facebook                       [=====================================)
+ *   instagram           [=====================)
+ *
+ * 1,700,000 + 900,000 + 635,000 = 3,235,000 follows by 2,500,000 people:
+ * 1,800,000 follow on one platform, 665,000 on two and 35,000 (persons
+ * 1.6 M to 1.635 M) on all three.
  */
 static const struct demo_platform {
     uint32_t id;
+    const char *prefix;        /* of its message ids: "tw-000123" */
     uint64_t message_share;    /* percent of messages */
     uint64_t engagement_share; /* percent of engagements */
     int64_t followers_start;   /* reading of 2024-01-01 */
     int64_t followers_end;     /* reading of 2024-06-30: the report's */
     int64_t posts_min, posts_max; /* posts on a working day */
+    uint32_t follow_lo, follow_hi; /* its followers: persons [lo, hi) */
 } demo_platforms[N_PLATFORMS] = {
-    {SKPI_PLATFORM_TWITTER, 50, 55, 1552000, 1700000, 3, 7},
-    {SKPI_PLATFORM_FACEBOOK, 30, 30, 861500, 900000, 1, 3},
-    {SKPI_PLATFORM_INSTAGRAM, 20, 15, 571000, 635000, 1, 2},
+    {SKPI_PLATFORM_TWITTER, "tw", 50, 55, 1552000, 1700000, 3, 7, 0, 1700000},
+    {SKPI_PLATFORM_FACEBOOK, "fb", 30, 30, 861500, 900000, 1, 3, 1600000, 2500000},
+    {SKPI_PLATFORM_INSTAGRAM, "ig", 20, 15, 571000, 635000, 1, 2, 1000000, 1635000},
 };
+
+/* Everyone the demo knows: persons 0 .. DEMO_PERSONS - 1. */
+#define DEMO_PERSONS UINT32_C(2500000)
+
+/*
+ * Message authors: a few write often, most once.  An author's rank is
+ * floor(AUTHOR_POOL * u^2) for a uniform u, so rank k writes in proportion
+ * to about 1 / sqrt(k): the most active of the 14,395 messages' authors
+ * writes some 140 of them, the tenth some 20, and about 7,100 people write
+ * at all (demo_truth.authors has the exact count).
+ */
+#define AUTHOR_POOL 11000
+
+/*
+ * Commenters: comments on a platform come from a fifth of its followers,
+ * by rank floor(pool * u^2) as for authors, so the keenest fans comment
+ * hundreds of times in the half year and most commenters a few times.
+ */
+#define COMMENTER_SHARE 5 /* one follower in 5 is in the commenting pool */
+
+/*
+ * What goes wrong, as it does with real feeds: the platform delivers a few
+ * messages twice; some answers get a second reply (a follow-up); and a few
+ * replies answer messages whose authors deleted them before the desk's
+ * feed read them, so the reply names an id the tracker never saw.
+ */
+#define DEMO_DUPLICATES INT64_C(7)    /* messages delivered twice */
+#define DEMO_LATER_REPLIES INT64_C(222) /* 2 % of the 11,101 answered */
+#define DEMO_DELETED 12                 /* replies to deleted messages */
+
+/*
+ * The desk's office hours, for business time: Sunday to Thursday
+ * 07:30-14:30 at UTC+04:00, closed on public holidays.  The holidays are
+ * the demo's choice: the UAE public holidays of the first half of 2024 as
+ * announced for the federal government -- New Year's Day, the Eid al-Fitr
+ * break (Ramadan 29 to Shawwal 3, 8 to 12 April) and Arafat Day with Eid
+ * al-Adha (15 to 18 June).
+ */
+static const char *const demo_holidays[] = {
+    "2024-01-01",                                                     /* New Year */
+    "2024-04-08", "2024-04-09", "2024-04-10", "2024-04-11", "2024-04-12", /* Eid al-Fitr */
+    "2024-06-15", "2024-06-16", "2024-06-17", "2024-06-18", /* Arafat Day, Eid al-Adha */
+};
+#define N_HOLIDAYS (sizeof demo_holidays / sizeof demo_holidays[0])
 
 /* Engagements with the desk's posts: the report's 4,829,520, by kind. */
 #define DEMO_ENGAGEMENTS INT64_C(4829520)
@@ -264,9 +335,13 @@ typedef struct demo_message {
     int64_t received;
     int64_t replied; /* -1: never answered */
     int64_t rated;   /* time of its rating, if score > 0 */
+    int64_t again;   /* time of a second reply, or -1 */
     uint32_t platform;
     uint32_t category;
-    int score; /* 0: not rated */
+    uint32_t author; /* rank among authors (see AUTHOR_POOL) */
+    uint32_t number; /* its id's number on its platform */
+    int score;       /* 0: not rated */
+    int duplicate;   /* 1: the platform delivers it twice */
 } demo_message;
 
 typedef struct demo_plan {
@@ -280,6 +355,7 @@ typedef struct demo_plan {
     uint64_t buzz[N_PLATFORMS][DEMO_DAYS]; /* how well that day's posts did */
     demo_message *msg;
     size_t n_msg;
+    demo_message deleted[DEMO_DELETED]; /* answered, never recorded */
 } demo_plan;
 
 /* Percent that events scale category c (or engagement, c < 0) on day d. */
@@ -498,6 +574,256 @@ static skpi_status plan_messages(demo_plan *p, demo_rng *g)
 }
 
 /* ===================================================================== */
+/* Ids: authors, numbers, and what goes wrong                             */
+/* ===================================================================== */
+
+/*
+ * A person's id: "u" and ten digits, an affine map of the person number
+ * modulo 10^10 (its multiplier is prime to 10, so no two persons share an
+ * id), which looks like a platform's user id and says nothing about the
+ * demo's numbering.
+ */
+#define PERSON_ID_SIZE 12
+static void person_id(uint32_t person, char id[PERSON_ID_SIZE])
+{
+    uint64_t v = ((uint64_t)person * UINT64_C(2718281) + UINT64_C(3141592653)) %
+                 UINT64_C(10000000000);
+    id[0] = 'u';
+    for (int i = 10; i >= 1; i--) {
+        id[i] = (char)('0' + (int)(v % 10u));
+        v /= 10u;
+    }
+    id[11] = '\0';
+}
+
+/* A message's id: its platform's prefix and its number, "tw-000123". */
+#define MESSAGE_ID_SIZE 24
+static void message_id(const demo_message *m, char id[MESSAGE_ID_SIZE])
+{
+    const char *prefix = "xx";
+    for (int pl = 0; pl < N_PLATFORMS; pl++)
+        if (demo_platforms[pl].id == m->platform)
+            prefix = demo_platforms[pl].prefix;
+    snprintf(id, MESSAGE_ID_SIZE, "%s-%06lu", prefix, (unsigned long)m->number);
+}
+
+/* The author of a message, as a rank: floor(AUTHOR_POOL * u^2). */
+static uint32_t draw_author(demo_rng *g)
+{
+    double u = rng_unit(g);
+    return (uint32_t)((double)AUTHOR_POOL * u * u);
+}
+
+/* The person of author `rank`: the ranks spread over the persons by a
+ * bijection modulo DEMO_PERSONS (1,299,709 is prime to it). */
+static uint32_t author_person(uint32_t rank)
+{
+    return (uint32_t)(((uint64_t)rank * UINT64_C(1299709) + UINT64_C(104729)) %
+                      DEMO_PERSONS);
+}
+
+/* For numbering: messages by platform, then time of arrival. */
+typedef struct demo_arrival {
+    int64_t received;
+    uint32_t platform;
+    size_t index; /* into msg, or n_msg + k for deleted[k] */
+} demo_arrival;
+
+static int by_arrival(const void *a, const void *b)
+{
+    const demo_arrival *x = a, *y = b;
+    if (x->platform != y->platform)
+        return x->platform < y->platform ? -1 : 1;
+    if (x->received != y->received)
+        return x->received < y->received ? -1 : 1;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+/* Authors, duplicates, second replies, deleted messages and the numbers
+ * of the ids, from the generator `g` of their own. */
+static skpi_status plan_ids(demo_plan *p, demo_rng *g)
+{
+    uint64_t shares[N_PLATFORMS];
+    int64_t answered = 0, n_left, k_left;
+    size_t n_all = p->n_msg + DEMO_DELETED;
+
+    for (size_t i = 0; i < p->n_msg; i++) {
+        demo_message *msg = &p->msg[i];
+        msg->author = draw_author(g);
+        msg->again = -1;
+        answered += msg->replied >= 0;
+    }
+
+    /* Exactly DEMO_DUPLICATES messages come twice. */
+    n_left = (int64_t)p->n_msg;
+    k_left = DEMO_DUPLICATES;
+    for (size_t i = 0; i < p->n_msg; i++)
+        p->msg[i].duplicate = rng_select(g, &k_left, &n_left);
+
+    /* Exactly DEMO_LATER_REPLIES answers are followed up, ten minutes to
+     * two days after the first reply. */
+    n_left = answered;
+    k_left = DEMO_LATER_REPLIES;
+    for (size_t i = 0; i < p->n_msg; i++) {
+        demo_message *msg = &p->msg[i];
+        if (msg->replied >= 0 && rng_select(g, &k_left, &n_left))
+            msg->again = msg->replied + rng_range(g, 10 * 60, 48 * 3600);
+    }
+
+    /* Deleted messages: each took an id and got its reply, by 24 June. */
+    for (int pl = 0; pl < N_PLATFORMS; pl++)
+        shares[pl] = demo_platforms[pl].message_share;
+    for (int k = 0; k < DEMO_DELETED; k++) {
+        demo_message *msg = &p->deleted[k];
+        size_t pl = rng_pick(g, shares, N_PLATFORMS);
+        int64_t d = rng_range(g, 0, DEMO_DAYS - 8);
+        int64_t day_len = p->day[d + 1] - p->day[d];
+        int64_t hour = (int64_t)rng_pick(g, demo_hours, 24);
+        memset(msg, 0, sizeof *msg);
+        msg->platform = demo_platforms[pl].id;
+        msg->category = SKPI_CATEGORY_GENERAL_INQUIRY;
+        msg->received = p->day[d] + (hour * 3600 + rng_range(g, 0, 3599)) % day_len;
+        msg->replied = msg->received + rng_range(g, 5 * 60, 4 * 3600);
+        msg->again = -1;
+    }
+
+    /* Ids are numbered in order of arrival on each platform, deleted
+     * messages included (their numbers are the gaps a feed would see). */
+    demo_arrival *a = malloc(n_all * sizeof *a);
+    if (a == NULL)
+        return SKPI_ENOMEM;
+    for (size_t i = 0; i < n_all; i++) {
+        const demo_message *msg = i < p->n_msg ? &p->msg[i] : &p->deleted[i - p->n_msg];
+        a[i] = (demo_arrival){msg->received, msg->platform, i};
+    }
+    qsort(a, n_all, sizeof *a, by_arrival);
+    uint32_t number = 0;
+    for (size_t i = 0; i < n_all; i++) {
+        if (i == 0 || a[i].platform != a[i - 1].platform)
+            number = 0;
+        demo_message *msg = a[i].index < p->n_msg ? &p->msg[a[i].index]
+                                                  : &p->deleted[a[i].index - p->n_msg];
+        msg->number = ++number;
+    }
+    free(a);
+    return SKPI_OK;
+}
+
+/* ===================================================================== */
+/* The truth: who was seen, exactly                                       */
+/* ===================================================================== */
+
+/*
+ * Who was seen where: one byte for each member of a population (author
+ * ranks, or persons), bit pl set once seen on platform pl, and the distinct
+ * counts kept up as marks come in.
+ */
+typedef struct demo_seen {
+    uint8_t *on; /* NULL: nobody is counting */
+    size_t size;
+    int64_t all, by_platform[N_PLATFORMS];
+} demo_seen;
+
+static skpi_status seen_init(demo_seen *s, int counting, size_t size)
+{
+    memset(s, 0, sizeof *s);
+    if (!counting)
+        return SKPI_OK;
+    s->on = calloc(size, 1);
+    s->size = size;
+    return s->on != NULL ? SKPI_OK : SKPI_ENOMEM;
+}
+
+static void seen_mark(demo_seen *s, int pl, uint32_t who)
+{
+    if (s->on == NULL)
+        return;
+    uint8_t bit = (uint8_t)(1u << pl), was = s->on[who];
+    if (was & bit)
+        return;
+    s->on[who] = (uint8_t)(was | bit);
+    s->all += was == 0;
+    s->by_platform[pl]++;
+}
+
+/* Hand over the counts, and start counting afresh. */
+static void seen_take(demo_seen *s, int64_t *all, int64_t by_platform[N_PLATFORMS])
+{
+    if (s->on == NULL)
+        return;
+    *all = s->all;
+    for (int pl = 0; pl < N_PLATFORMS; pl++)
+        by_platform[pl] = s->by_platform[pl];
+    memset(s->on, 0, s->size);
+    s->all = 0;
+    memset(s->by_platform, 0, sizeof s->by_platform);
+}
+
+static int by_value(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The value at rank floor(q (n - 1)) of sorted v, as the library ranks. */
+static int64_t at_rank(const int64_t *v, size_t n, double q)
+{
+    return v[(size_t)floor(q * (double)(n - 1))];
+}
+
+/* Everything about the messages that the generator knows exactly. */
+static skpi_status truth_messages(const demo_plan *p, demo_truth *tr)
+{
+    int64_t *delay = malloc((p->n_msg > 0 ? p->n_msg : 1) * sizeof *delay);
+    size_t n = 0;
+    int64_t sum = 0, oldest = -1;
+
+    if (delay == NULL)
+        return SKPI_ENOMEM;
+    tr->from = p->from;
+    tr->to = p->to;
+    tr->messages = (int64_t)p->n_msg;
+    for (size_t i = 0; i < p->n_msg; i++) {
+        const demo_message *msg = &p->msg[i];
+        if (msg->replied >= 0) {
+            delay[n++] = msg->replied - msg->received;
+            sum += msg->replied - msg->received;
+            tr->answered_late += msg->replied >= p->to;
+        }
+        if (msg->category != SKPI_CATEGORY_THANKS &&
+            (msg->replied < 0 || msg->replied >= p->to)) {
+            tr->backlog++;
+            if (oldest < 0 || msg->received < oldest)
+                oldest = msg->received;
+        }
+        if (msg->again >= 0) {
+            tr->later_replies_all++;
+            tr->later_replies += msg->again >= p->from && msg->again < p->to;
+        }
+        tr->duplicate_messages += msg->duplicate;
+    }
+    for (int k = 0; k < DEMO_DELETED; k++)
+        tr->unmatched_replies +=
+            p->deleted[k].replied >= p->from && p->deleted[k].replied < p->to;
+    for (int d = 0; d < DEMO_DAYS && oldest >= 0; d++)
+        if (p->day[d] <= oldest && oldest < p->day[d + 1])
+            tr->backlog_oldest = p->day[d];
+    tr->answered = (int64_t)n;
+    if (n > 0) {
+        qsort(delay, n, sizeof *delay, by_value);
+        tr->frt_min = delay[0];
+        tr->frt_max = delay[n - 1];
+        tr->frt_mean = (double)sum / (double)n;
+        tr->frt_p50 = at_rank(delay, n, 0.5);
+        tr->frt_p90 = at_rank(delay, n, 0.9);
+        tr->frt_p95 = at_rank(delay, n, 0.95);
+        tr->frt_p99 = at_rank(delay, n, 0.99);
+    }
+    free(delay);
+    return SKPI_OK;
+}
+
+/* ===================================================================== */
 /* Recording                                                              */
 /* ===================================================================== */
 
@@ -508,33 +834,182 @@ static skpi_status plan_messages(demo_plan *p, demo_rng *g)
             return try_st_;               \
     } while (0)
 
-static skpi_status record_plan(skpi_tracker *t, const demo_plan *p)
+/* A call that must give `want` (a refused event that is counted): any
+ * other status is an error, and SKPI_OK then means the library accepted
+ * what it should not have. */
+static skpi_status expect(skpi_status got, skpi_status want)
 {
+    if (got == want)
+        return SKPI_OK;
+    return got != SKPI_OK ? got : SKPI_EINVAL;
+}
+
+static skpi_status record_messages(skpi_tracker *t, const demo_plan *p, demo_seen *authors)
+{
+    char id[MESSAGE_ID_SIZE], who[PERSON_ID_SIZE];
     for (size_t i = 0; i < p->n_msg; i++) {
         const demo_message *msg = &p->msg[i];
-        TRY(skpi_record_message(t, msg->platform, msg->category, msg->received));
+        message_id(msg, id);
+        person_id(author_person(msg->author), who);
+        TRY(skpi_record_message_id(t, msg->platform, msg->category, msg->received,
+                                   id, who));
+        seen_mark(authors, (int)msg->platform, msg->author);
+        if (msg->duplicate)
+            TRY(expect(skpi_record_message_id(t, msg->platform, msg->category,
+                                              msg->received, id, who),
+                       SKPI_EDUPLICATE));
         if (msg->replied >= 0)
-            TRY(skpi_record_response(t, msg->platform, msg->category,
-                                     msg->received, msg->replied));
+            TRY(skpi_record_reply(t, msg->platform, id, msg->replied));
+        if (msg->again >= 0) /* counted as a later reply */
+            TRY(skpi_record_reply(t, msg->platform, id, msg->again));
         if (msg->score > 0)
             TRY(skpi_record_rating(t, msg->platform, msg->rated, msg->score));
     }
-    for (int d = 0; d < DEMO_DAYS; d++) {
-        for (int pl = 0; pl < N_PLATFORMS; pl++) {
+    for (int k = 0; k < DEMO_DELETED; k++) {
+        message_id(&p->deleted[k], id);
+        TRY(expect(skpi_record_reply(t, p->deleted[k].platform, id,
+                                     p->deleted[k].replied),
+                   SKPI_EUNMATCHED));
+    }
+    return SKPI_OK;
+}
+
+static int by_person(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The `n` comments of platform pl on day d, one row per commenter: who
+ * comments is drawn for each comment, and a commenter's comments of the
+ * day make one row.  `buf` holds n persons. */
+static skpi_status record_commenters(skpi_tracker *t, const demo_plan *p, int pl, int d,
+                                     int64_t n, demo_rng *g, uint32_t *buf,
+                                     demo_seen *seen, int64_t *rows)
+{
+    const struct demo_platform *dp = &demo_platforms[pl];
+    uint32_t len = dp->follow_hi - dp->follow_lo;
+    double pool = (double)(len / COMMENTER_SHARE);
+    char who[PERSON_ID_SIZE];
+
+    for (int64_t i = 0; i < n; i++) {
+        double u = rng_unit(g);
+        uint64_t rank = (uint64_t)(pool * u * u);
+        /* 999,983 is a prime that divides no platform's length. */
+        buf[i] = dp->follow_lo + (uint32_t)(rank * UINT64_C(999983) % len);
+    }
+    qsort(buf, (size_t)n, sizeof *buf, by_person);
+    for (int64_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && buf[j] == buf[i]; j++) {
+        }
+        person_id(buf[i], who);
+        TRY(skpi_record_engagement_by(t, dp->id, SKPI_KIND_COMMENT, p->day[d] + 12 * 3600,
+                                      j - i, who));
+        seen_mark(seen, pl, buf[i]);
+        (*rows)++;
+    }
+    return SKPI_OK;
+}
+
+/* Posts, engagement and follower tallies, day by day; with `g` (the
+ * DEMO_ENGAGER_IDS generator) comments by commenter. */
+static skpi_status record_days(skpi_tracker *t, const demo_plan *p, demo_rng *g,
+                               demo_seen *engagers, int64_t *rows)
+{
+    uint32_t *buf = NULL;
+    skpi_status st = SKPI_OK;
+
+    if (g != NULL) {
+        int64_t most = 1;
+        for (int pl = 0; pl < N_PLATFORMS; pl++)
+            for (int k = 0; k < N_KINDS; k++)
+                for (int d = 0; d < DEMO_DAYS; d++)
+                    if (p->engagement[pl][k][d] > most)
+                        most = p->engagement[pl][k][d];
+        buf = malloc((size_t)most * sizeof *buf);
+        if (buf == NULL)
+            return SKPI_ENOMEM;
+    }
+    for (int d = 0; d < DEMO_DAYS && st == SKPI_OK; d++) {
+        for (int pl = 0; pl < N_PLATFORMS && st == SKPI_OK; pl++) {
             uint32_t id = demo_platforms[pl].id;
             /* Posts go out in the morning; engagement is one aggregated
-             * row per kind and day; followers are read late at night. */
-            TRY(skpi_record_posts(t, id, p->day[d] + 9 * 3600, p->posts[pl][d]));
-            for (int k = 0; k < N_KINDS; k++)
-                if (p->engagement[pl][k][d] > 0)
-                    TRY(skpi_record_engagement(t, id, demo_kinds[k].id,
-                                               p->day[d] + 12 * 3600,
-                                               p->engagement[pl][k][d]));
-            TRY(skpi_record_followers(t, id, p->day[d + 1] - 1800,
-                                      p->followers[pl][d]));
+             * row per kind and day (comments, with g, one per commenter);
+             * followers are read late at night. */
+            st = skpi_record_posts(t, id, p->day[d] + 9 * 3600, p->posts[pl][d]);
+            for (int k = 0; k < N_KINDS && st == SKPI_OK; k++) {
+                int64_t n = p->engagement[pl][k][d];
+                if (n == 0)
+                    continue;
+                if (g != NULL && demo_kinds[k].id == SKPI_KIND_COMMENT)
+                    st = record_commenters(t, p, pl, d, n, g, buf, engagers, rows);
+                else
+                    st = skpi_record_engagement(t, id, demo_kinds[k].id,
+                                                p->day[d] + 12 * 3600, n);
+            }
+            if (st == SKPI_OK)
+                st = skpi_record_followers(t, id, p->day[d + 1] - 1800,
+                                           p->followers[pl][d]);
+        }
+    }
+    free(buf);
+    return st;
+}
+
+/* The follower lists of the last day, read with the last tallies: every
+ * person of a platform's range, once. */
+static skpi_status record_follower_lists(skpi_tracker *t, const demo_plan *p,
+                                         demo_seen *seen)
+{
+    char who[PERSON_ID_SIZE];
+    int64_t at = p->day[DEMO_DAYS] - 1800;
+    for (int pl = 0; pl < N_PLATFORMS; pl++) {
+        const struct demo_platform *dp = &demo_platforms[pl];
+        for (uint32_t person = dp->follow_lo; person < dp->follow_hi; person++) {
+            person_id(person, who);
+            TRY(skpi_record_follower(t, dp->id, at, who));
+            seen_mark(seen, pl, person);
         }
     }
     return SKPI_OK;
+}
+
+static skpi_status record_plan(skpi_tracker *t, const demo_plan *p, unsigned flags,
+                               demo_truth *tr)
+{
+    demo_rng g_people = {DEMO_SEED_PEOPLE};
+    demo_seen authors, seen;
+    skpi_status st;
+
+    /* Authors are counted by rank, commenters and followers by person
+     * (only when recorded: a byte for each of 2.5 million persons). */
+    if ((st = seen_init(&authors, tr != NULL, AUTHOR_POOL)) != SKPI_OK)
+        return st;
+    if ((st = seen_init(&seen, tr != NULL && (flags & DEMO_ALL) != 0, DEMO_PERSONS)) !=
+        SKPI_OK) {
+        free(authors.on);
+        return st;
+    }
+    st = record_messages(t, p, &authors);
+    if (tr != NULL)
+        seen_take(&authors, &tr->authors, tr->authors_by_platform);
+    if (st == SKPI_OK) {
+        int64_t rows = 0;
+        st = record_days(t, p, (flags & DEMO_ENGAGER_IDS) ? &g_people : NULL, &seen,
+                         &rows);
+        if (tr != NULL) {
+            seen_take(&seen, &tr->engagers, tr->engagers_by_platform);
+            tr->engager_rows = rows;
+        }
+    }
+    if (st == SKPI_OK && (flags & DEMO_FOLLOWER_IDS)) {
+        st = record_follower_lists(t, p, &seen);
+        if (tr != NULL)
+            seen_take(&seen, &tr->followers, tr->followers_by_platform);
+    }
+    free(authors.on);
+    free(seen.on);
+    return st;
 }
 
 /* ===================================================================== */
@@ -546,15 +1021,32 @@ const char *demo_period(void)
     return DEMO_PERIOD;
 }
 
-skpi_status demo_build(skpi_tracker *t)
+skpi_status demo_options(skpi_options *o)
 {
-    demo_rng g = {DEMO_SEED};
+    static const int open_days[] = {SKPI_SUNDAY, SKPI_MONDAY, SKPI_TUESDAY,
+                                    SKPI_WEDNESDAY, SKPI_THURSDAY};
+    if (o == NULL)
+        return SKPI_EINVAL;
+    TRY(skpi_options_set_zone(o, "+04:00"));
+    for (size_t i = 0; i < sizeof open_days / sizeof open_days[0]; i++)
+        TRY(skpi_options_add_business_hours(o, open_days[i], "07:30", "14:30"));
+    for (size_t i = 0; i < N_HOLIDAYS; i++)
+        TRY(skpi_options_add_holiday(o, demo_holidays[i]));
+    return SKPI_OK;
+}
+
+skpi_status demo_build_truth(skpi_tracker *t, unsigned flags, demo_truth *truth)
+{
+    demo_rng g = {DEMO_SEED}, g_ids = {DEMO_SEED_IDS};
+    demo_truth tr;
     demo_plan *p;
     int lo, hi, satisfied;
     skpi_status st;
 
     if (t == NULL)
         return SKPI_EINVAL;
+    if ((flags & ~DEMO_ALL) != 0)
+        return SKPI_EOPTION;
     if ((st = skpi_tracker_rating_scale(t, &lo, &hi, &satisfied)) != SKPI_OK)
         return st;
     if (lo != 1 || hi != N_SCORES || satisfied != 4)
@@ -563,6 +1055,7 @@ skpi_status demo_build(skpi_tracker *t)
     p = calloc(1, sizeof *p);
     if (p == NULL)
         return SKPI_ENOMEM;
+    memset(&tr, 0, sizeof tr);
     st = plan_days(t, p);
     if (st == SKPI_OK)
         st = plan_engagement(p, &g);
@@ -573,8 +1066,19 @@ skpi_status demo_build(skpi_tracker *t)
     if (st == SKPI_OK)
         st = plan_messages(p, &g);
     if (st == SKPI_OK)
-        st = record_plan(t, p);
+        st = plan_ids(p, &g_ids);
+    if (st == SKPI_OK)
+        st = record_plan(t, p, flags, truth != NULL ? &tr : NULL);
+    if (st == SKPI_OK && truth != NULL)
+        st = truth_messages(p, &tr);
+    if (st == SKPI_OK && truth != NULL)
+        *truth = tr;
     free(p->msg);
     free(p);
     return st;
+}
+
+skpi_status demo_build(skpi_tracker *t, unsigned flags)
+{
+    return demo_build_truth(t, flags, NULL);
 }

@@ -134,17 +134,84 @@ static text duration(int64_t seconds)
     return t;
 }
 
-/* Print `s` left-aligned in `width` columns.  Labels may be UTF-8 (Arabic
- * ones must work), so columns are counted in code points, not bytes. */
-static void pad(FILE *out, const char *s, int width)
+/*
+ * A measured time span in the unit a reader takes in at a glance: "45 s",
+ * "4.5 min", "37 min", "3.1 h", "16.4 h", "1.2 d", "182 d".  Spans under
+ * ten minutes and hours or days under a hundred keep one decimal.  The
+ * unit is chosen after rounding, so 59.7 s is "1.0 min", not "60 s".
+ */
+static text span(double seconds)
+{
+    text t;
+    double m = seconds / 60.0, h = seconds / 3600.0, d = seconds / 86400.0;
+    if (isnan(seconds))
+        snprintf(t.s, sizeof t.s, "n/a");
+    else if (seconds < 59.5)
+        snprintf(t.s, sizeof t.s, "%.0f s", seconds);
+    else if (m < 9.95)
+        snprintf(t.s, sizeof t.s, "%.1f min", m);
+    else if (m < 59.5)
+        snprintf(t.s, sizeof t.s, "%.0f min", m);
+    else if (h < 23.95)
+        snprintf(t.s, sizeof t.s, "%.1f h", h);
+    else if (d < 99.95)
+        snprintf(t.s, sizeof t.s, "%.1f d", d);
+    else
+        snprintf(t.s, sizeof t.s, "%.0f d", d);
+    return t;
+}
+
+/* Columns that `s` takes: labels may be UTF-8 (Arabic ones must work), so
+ * columns are counted in code points, not bytes. */
+static int columns(const char *s, size_t len)
 {
     int cols = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if ((*p & 0xC0) != 0x80)
+    for (size_t i = 0; i < len; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
             cols++;
+    return cols;
+}
+
+/* Print `s` left-aligned in `width` columns. */
+static void pad(FILE *out, const char *s, int width)
+{
     fputs(s, out);
-    for (; cols < width; cols++)
+    for (int cols = columns(s, strlen(s)); cols < width; cols++)
         fputc(' ', out);
+}
+
+#define TEXT_WIDTH 78 /* a paragraph's lines, indent included, at most */
+
+/* Print `s` as a paragraph indented by two spaces, broken at spaces so
+ * that lines keep to TEXT_WIDTH columns (a longer word gets a line of its
+ * own).  Two spaces between words, as after a sentence, stay two; a tab is
+ * a space that does not break ("±\t0.8\t%" stays on one line). */
+static void paragraph(FILE *out, const char *s)
+{
+    int col = 0, gap = 0;
+    while (*s != '\0') {
+        size_t word = strcspn(s, " ");
+        int w = columns(s, word);
+        if (col > 0 && col + gap + w > TEXT_WIDTH) {
+            fputc('\n', out);
+            col = 0;
+        }
+        if (col == 0) {
+            fputs("  ", out);
+            col = 2;
+        } else {
+            fprintf(out, "%*s", gap, "");
+            col += gap;
+        }
+        for (size_t i = 0; i < word; i++)
+            fputc(s[i] == '\t' ? ' ' : s[i], out);
+        col += w;
+        s += word;
+        for (gap = 0; *s == ' '; s++)
+            gap = gap < 2 ? gap + 1 : 2;
+    }
+    if (col > 0)
+        fputc('\n', out);
 }
 
 /* ===================================================================== */
@@ -288,12 +355,51 @@ static skpi_status text_messages(FILE *out, const skpi_tracker *t,
     return SKPI_OK;
 }
 
+/* Refused and extra events of the period, in one paragraph: only the kinds
+ * that happened. */
+static skpi_status text_anomalies(FILE *out, const skpi_report *r,
+                                  const char **failed)
+{
+    static const struct {
+        int kind;
+        const char *one, *many;
+    } kinds[] = {
+        {SKPI_ANOMALY_UNMATCHED_REPLIES, "reply to an unknown message id",
+         "replies to unknown message ids"},
+        {SKPI_ANOMALY_EARLY_REPLIES, "reply dated before its message",
+         "replies dated before their message"},
+        {SKPI_ANOMALY_LATER_REPLIES, "second or later reply", "second or later replies"},
+        {SKPI_ANOMALY_DUPLICATE_MESSAGES, "message id recorded twice",
+         "message ids recorded twice"},
+        {SKPI_ANOMALY_FORGOTTEN_MESSAGES, "waiting message forgotten at the id limit",
+         "waiting messages forgotten at the id limit"},
+    };
+    char line[512];
+    size_t len = (size_t)snprintf(line, sizeof line, "Reply anomalies:");
+    int any = 0;
+
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        int64_t n;
+        TRY(skpi_report_anomalies(r, SKPI_ALL, kinds[i].kind, &n));
+        if (n == 0)
+            continue;
+        len += (size_t)snprintf(line + len, sizeof line - len, "%s %s\t%s",
+                                any ? "," : "", num(n).s,
+                                n == 1 ? kinds[i].one : kinds[i].many);
+        any = 1;
+    }
+    snprintf(line + len, sizeof line - len, "%s", any ? "." : " none.");
+    paragraph(out, line);
+    fputc('\n', out);
+    return SKPI_OK;
+}
+
 static skpi_status text_responses(FILE *out, const skpi_tracker *t,
                                   const skpi_report *r, const char **failed)
 {
     size_t n_categories = skpi_taxonomy_count(t, SKPI_CATEGORY);
     size_t n_sla = skpi_tracker_sla_count(t);
-    int64_t expected, answered, within, seconds;
+    int64_t expected, answered, within, seconds, backlog, oldest_age;
     double rate;
     char label[64];
 
@@ -315,6 +421,13 @@ static skpi_status text_responses(FILE *out, const skpi_tracker *t,
     fputs("  ", out);
     pad(out, "Not answered", LABEL_W - 2);
     fprintf(out, " %*s\n", NUM_W, num(expected - answered).s);
+    TRY(skpi_report_backlog(r, SKPI_ALL, SKPI_ALL, &backlog, &oldest_age));
+    fputs("  ", out);
+    pad(out, "Backlog at the end", LABEL_W - 2);
+    fprintf(out, " %*s", NUM_W, num(backlog).s);
+    if (backlog > 0)
+        fprintf(out, "   oldest waiting %s", span((double)oldest_age).s);
+    fputc('\n', out);
 
     fprintf(out, "  By category\n");
     for (uint32_t c = 0; c < n_categories; c++) {
@@ -328,6 +441,80 @@ static skpi_status text_responses(FILE *out, const skpi_tracker *t,
         fprintf(out, " %*s   %s / %s\n", NUM_W, pct(rate).s, num(answered).s,
                 num(expected).s);
     }
+    fprintf(out, "  (backlog: still waiting for a first reply when the period ends,\n"
+                 "  whenever they arrived; age from the day the oldest arrived)\n");
+    return text_anomalies(out, r, failed);
+}
+
+/* First-response time, calendar and business time side by side. */
+typedef struct frt {
+    int have; /* 0: nothing answered (or, for business time, no hours) */
+    int64_t n, min, max;
+    double mean, q[4];
+} frt;
+
+static const double frt_q[4] = {0.5, 0.9, 0.95, 0.99};
+
+static skpi_status frt_read(const skpi_report *r, int business, frt *f,
+                            const char **failed)
+{
+    skpi_status st = skpi_report_response_time(r, SKPI_ALL, SKPI_ALL, business,
+                                                &f->n, &f->mean, &f->min, &f->max);
+    f->have = st == SKPI_OK;
+    if (st == SKPI_ENODATA)
+        return SKPI_OK;
+    TRY(st);
+    for (int i = 0; i < 4; i++)
+        TRY(skpi_report_response_quantile(r, SKPI_ALL, SKPI_ALL, business,
+                                          frt_q[i], &f->q[i]));
+    return SKPI_OK;
+}
+
+static skpi_status text_response_time(FILE *out, const skpi_tracker *t,
+                                      const skpi_report *r, const char **failed)
+{
+    static const char *const q_names[4] = {"p50", "p90", "p95", "p99"};
+    frt f[2];
+    for (int b = 0; b < 2; b++) {
+        skpi_status st = frt_read(r, b, &f[b], failed);
+        if (st != SKPI_OK)
+            return st;
+    }
+
+    fprintf(out, "First-response time (from a message to its first reply)\n");
+    if (!f[0].have) {
+        fprintf(out, "  No message of this period was answered.\n\n");
+        return SKPI_OK;
+    }
+    pad(out, "", LABEL_W);
+    fprintf(out, " %*s %*s\n", NUM_W, "calendar", NUM_W, "business");
+    fputs("  ", out);
+    pad(out, "Answered", LABEL_W - 2);
+    for (int b = 0; b < 2; b++)
+        fprintf(out, " %*s", NUM_W, f[b].have ? num(f[b].n).s : "n/a");
+    fputc('\n', out);
+
+    for (int row = 0; row < 7; row++) {
+        const char *name = row == 0 ? "Mean" : row == 5 ? "Shortest"
+                                 : row == 6 ? "Longest" : q_names[row - 1];
+        fputs("  ", out);
+        pad(out, name, LABEL_W - 2);
+        for (int b = 0; b < 2; b++) {
+            double v = row == 0 ? f[b].mean
+                     : row == 5 ? (double)f[b].min
+                     : row == 6 ? (double)f[b].max : f[b].q[row - 1];
+            fprintf(out, " %*s", NUM_W, f[b].have ? span(v).s : "n/a");
+        }
+        fputc('\n', out);
+    }
+    if (skpi_tracker_has_business_hours(t))
+        paragraph(out, "(percentiles p50 to p99 are estimates, the rest exact.  "
+                       "Business time counts only the desk's open hours, "
+                       "holidays excluded, so a message that arrives and is "
+                       "answered while the desk is closed takes 0 s of it)");
+    else
+        paragraph(out, "(percentiles p50 to p99 are estimates, the rest exact; "
+                       "no business hours are set, so there is no business time)");
     fputc('\n', out);
     return SKPI_OK;
 }
@@ -421,9 +608,11 @@ static skpi_status text_followers(FILE *out, const skpi_tracker *t,
                                   const skpi_report *r, const char **failed)
 {
     size_t n_platforms = skpi_taxonomy_count(t, SKPI_PLATFORM);
-    int64_t end, start, change, sum, lo, hi, sum_start = 0;
+    int64_t end, start, change, sum, lo, hi, sum_start = 0, unique;
     size_t with_data;
-    double growth;
+    double growth, err;
+    char line[640];
+    skpi_status st;
 
     fprintf(out, "Followers\n");
     TRY(skpi_report_followers_total(r, &sum, &lo, &hi, &with_data));
@@ -435,7 +624,7 @@ static skpi_status text_followers(FILE *out, const skpi_tracker *t,
     fprintf(out, " %*s %*s %*s %*s\n", NUM_W, "start", NUM_W, "end", NUM_W,
             "change", NUM_W - 2, "growth");
     for (uint32_t p = 0; p < n_platforms; p++) {
-        skpi_status st = skpi_report_followers(r, p, &end, &start, &change, &growth);
+        st = skpi_report_followers(r, p, &end, &start, &change, &growth);
         if (st == SKPI_ENODATA)
             continue; /* a platform nobody read a tally of */
         TRY(st);
@@ -452,12 +641,90 @@ static skpi_status text_followers(FILE *out, const skpi_tracker *t,
             pct_signed(sum_start > 0 ? (double)(sum - sum_start) / (double)sum_start
                                      : NAN,
                        1).s);
-    fprintf(out,
-            "  The sum counts follows, not people: someone who follows the desk on\n"
-            "  two platforms is counted twice.  Without follower ids the number of\n"
-            "  distinct people is only known to lie between %s (the largest\n"
-            "  platform) and %s (the sum).\n\n",
-            num(lo).s, num(hi).s);
+    st = skpi_report_people(r, SKPI_PEOPLE_FOLLOWERS, SKPI_ALL, &unique, &err);
+    if (st == SKPI_OK) {
+        snprintf(line, sizeof line,
+                 "Unique followers across platforms: about %s (±\t%.1f\t%%; from "
+                 "follower ids).  The sum counts follows, not people: someone "
+                 "who follows the desk on two platforms is counted twice in it.  "
+                 "Without the ids the number of distinct people would only be "
+                 "known to lie between %s (the largest platform) and %s (the sum).",
+                 num(unique).s, err * 100.0, num(lo).s, num(hi).s);
+    } else if (st == SKPI_ENODATA) {
+        snprintf(line, sizeof line,
+                 "The sum counts follows, not people: someone who follows the desk "
+                 "on two platforms is counted twice.  Without follower ids the "
+                 "number of distinct people is only known to lie between %s (the "
+                 "largest platform) and %s (the sum).",
+                 num(lo).s, num(hi).s);
+    } else {
+        TRY(st);
+    }
+    paragraph(out, line);
+    fputc('\n', out);
+    return SKPI_OK;
+}
+
+/* Distinct people by platform, from the ids recorded with events. */
+static skpi_status text_people(FILE *out, const skpi_tracker *t,
+                               const skpi_report *r, const char **failed)
+{
+    static const struct {
+        int who;
+        const char *label, *name;
+    } rows[] = {
+        {SKPI_PEOPLE_AUTHORS, "Message authors", "authors"},
+        {SKPI_PEOPLE_ENGAGERS, "Engagers", "engagers"},
+        {SKPI_PEOPLE_FOLLOWERS, "Followers", "followers"},
+    };
+    size_t n_platforms = skpi_taxonomy_count(t, SKPI_PLATFORM);
+    char note[512];
+    size_t len = 0;
+    int64_t count;
+    double err;
+    int engagers = 0;
+
+    fprintf(out, "People (distinct, from ids)\n");
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        skpi_status st = skpi_report_people(r, rows[i].who, SKPI_ALL, &count, &err);
+        if (st == SKPI_ENODATA)
+            continue;
+        TRY(st);
+        len += (size_t)snprintf(note + len, sizeof note - len, "%s %s ±\t%.1f\t%%",
+                                len == 0 ? "" : ",", rows[i].name, err * 100.0);
+        engagers |= rows[i].who == SKPI_PEOPLE_ENGAGERS;
+    }
+    if (len == 0) {
+        fprintf(out, "  No author, engager or follower ids were recorded in this "
+                     "period.\n\n");
+        return SKPI_OK;
+    }
+    pad(out, "", LABEL_W);
+    for (uint32_t p = 0; p < n_platforms; p++)
+        fprintf(out, " %*s", NUM_W, skpi_taxonomy_slug(t, SKPI_PLATFORM, p));
+    fprintf(out, " %*s\n", NUM_W, "total");
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        fputs("  ", out);
+        pad(out, rows[i].label, LABEL_W - 2);
+        for (uint32_t k = 0; k <= n_platforms; k++) {
+            uint32_t p = k < n_platforms ? k : SKPI_ALL;
+            skpi_status st = skpi_report_people(r, rows[i].who, p, &count, NULL);
+            if (st == SKPI_ENODATA) {
+                fprintf(out, " %*s", NUM_W, "n/a");
+                continue;
+            }
+            TRY(st);
+            fprintf(out, " %*s", NUM_W, num(count).s);
+        }
+        fputc('\n', out);
+    }
+    char line[1024];
+    snprintf(line, sizeof line,
+             "(estimates: a person active on several platforms counts once in "
+             "the total; standard error of the totals:%s%s)", note,
+             engagers ? "; engagers are those recorded by person" : "");
+    paragraph(out, line);
+    fputc('\n', out);
     return SKPI_OK;
 }
 
@@ -610,11 +877,15 @@ static skpi_status text_report(FILE *out, const skpi_tracker *t, const char *tit
     if (st == SKPI_OK)
         st = text_responses(out, t, r[0], failed);
     if (st == SKPI_OK)
+        st = text_response_time(out, t, r[0], failed);
+    if (st == SKPI_OK)
         st = text_satisfaction(out, t, r[0], failed);
     if (st == SKPI_OK)
         st = text_engagement(out, t, r[0], failed);
     if (st == SKPI_OK)
         st = text_followers(out, t, r[0], failed);
+    if (st == SKPI_OK)
+        st = text_people(out, t, r[0], failed);
     if (st == SKPI_OK)
         text_change(out, pd, h);
 
@@ -676,7 +947,9 @@ static const command commands[] = {
      "Build the demo data set, the half year 2024-H1 of a social-media desk\n"
      "at UTC+04:00 whose totals are the founding report's (11,685 inquiries\n"
      "and remarks, 2,710 thanks, 95 % answered, 91 % satisfied, 4,829,520\n"
-     "engagements, 1.7 M / 900 K / 635 K followers), and print its report.\n"
+     "engagements, 1.7 M / 900 K / 635 K followers, 2.5 M people by follower\n"
+     "id), with message ids, replies, office hours (Sunday to Thursday\n"
+     "07:30-14:30, and holidays) and commenters, and print its report.\n"
      "\n"
      "Options:\n"
      "  -f, --format FORMAT  text (the default) or json\n"
@@ -805,11 +1078,12 @@ static int cmd_demo(int argc, char **argv)
         return finish_output();
     }
 
-    /* The desk's tracker: local time UTC+04:00, day buckets, the default
-     * rating scale and SLA targets. */
+    /* The desk's tracker: local time UTC+04:00, its office hours and
+     * holidays (demo_options()), day buckets, the default rating scale and
+     * SLA targets. */
     if ((st = skpi_options_new(&opts)) != SKPI_OK)
         return fail_status("cannot create the tracker options", st);
-    st = skpi_options_set_zone(opts, "+04:00");
+    st = demo_options(opts);
     if (st == SKPI_OK)
         st = skpi_options_set_bucket(opts, SKPI_BUCKET_DAY);
     if (st != SKPI_OK) {
@@ -821,7 +1095,7 @@ static int cmd_demo(int argc, char **argv)
     if (st != SKPI_OK)
         return fail_status("cannot create the tracker", st);
 
-    if ((st = demo_build(t)) != SKPI_OK)
+    if ((st = demo_build(t, DEMO_FOLLOWER_IDS | DEMO_ENGAGER_IDS)) != SKPI_OK)
         rc = fail_status("cannot build the demo data", st);
     else
         rc = print_report(t, "Social media desk report (demo data)", demo_period(),
