@@ -269,11 +269,15 @@ SKPI_API skpi_status skpi_options_set_people_precision(skpi_options *opts,
 /**
  * Set how many message ids the tracker keeps for matching replies
  * (default 1,000,000; at least 1).  A message is kept from
- * skpi_record_message_id() until it is forgotten to make room: at the
- * limit the earliest-arriving answered message goes first, else the
+ * skpi_record_message_id() until it is forgotten to make room.  The
+ * table is split in up to 64 partitions by id hash, each holding at most
+ * ceil(limit / partitions) ids (a partition holds at least 1,024, so
+ * limits up to 2,047 use one partition and are exact).  A full partition
+ * forgets its earliest-arriving answered message first, else its
  * earliest-arriving waiting one, which then stays counted as unanswered
  * but can no longer be matched (reports count such messages as
- * "forgotten").  Kept messages cost about 43 bytes each.
+ * "forgotten").  Kept messages cost 43 to 85 bytes each (about 67 on
+ * average: 32-byte slots, tables kept at most 3/4 full).
  * Returns SKPI_OK, SKPI_EINVAL (opts NULL) or SKPI_EOPTION (0).
  */
 SKPI_API skpi_status skpi_options_set_open_limit(skpi_options *opts,
@@ -496,7 +500,8 @@ SKPI_API skpi_status skpi_record_message(skpi_tracker *t, uint32_t platform,
  * replied - received <= T as answered within T.  The message itself must be
  * recorded separately with skpi_record_message().  Answers to categories
  * that expect no answer are kept but do not enter the response rate.
- * Returns also SKPI_EORDER (replied < received).
+ * Returns also SKPI_EORDER (replied < received) and SKPI_EOVERFLOW (the
+ * response-time sketch's count or sum would pass INT64_MAX).
  */
 SKPI_API skpi_status skpi_record_response(skpi_tracker *t, uint32_t platform,
                                           uint32_t category, int64_t received,
@@ -567,11 +572,14 @@ SKPI_API skpi_status skpi_record_rating_slug(skpi_tracker *t,
 
 /*
  * Events with ids.  Ids (message, author, person) are NUL-terminated byte
- * strings of 1 to SKPI_ID_MAX bytes, compared exactly; an empty or longer
- * one gives SKPI_EID.  Message ids are unique per platform.  No id is
- * stored: message ids are kept as 64-bit hashes until their message is
- * answered and forgotten (see skpi_options_set_open_limit()), people ids
- * only feed distinct-count sketches (doc/kpi.md gives their error).
+ * strings of 1 to SKPI_ID_MAX bytes; an empty or longer one gives
+ * SKPI_EID.  Message ids are unique per platform.  No id is stored: message
+ * ids are kept as 64-bit hashes (XXH64 of platform and id) until their
+ * message is answered and forgotten (see skpi_options_set_open_limit()), so
+ * two ids are told apart by their hashes -- two different ids collide with
+ * probability 2^-64, and a collision makes the second message a duplicate;
+ * people ids only feed distinct-count sketches (doc/kpi.md gives their
+ * error).
  *
  * Three statuses report an event that is refused but still counted, so
  * that nothing is dropped silently: SKPI_EDUPLICATE, SKPI_EUNMATCHED and,
@@ -593,19 +601,23 @@ SKPI_API skpi_status skpi_record_message_id(skpi_tracker *t, uint32_t platform,
 
 /**
  * Record a reply on `platform` at `time` to the message with `message_id`.
- * The first reply to a kept message counts as its response, exactly as
- * skpi_record_response(platform, category, received, time) would; a later
- * reply to it is counted as a later reply (SKPI_OK).
+ * The first reply recorded for a kept message counts as its response,
+ * exactly as skpi_record_response(platform, category, received, time)
+ * would; a reply recorded after it is counted as a later reply (SKPI_OK),
+ * even if its time is earlier: record replies in the order they were made.
  * Returns also SKPI_EID, SKPI_EUNMATCHED (no kept message has this id: never
  * recorded, or forgotten at the limit) and SKPI_EORDER (the reply is earlier
- * than the message); both are counted and not applied.
+ * than the message); both are counted and not applied.  SKPI_EOVERFLOW as
+ * skpi_record_response().
  */
 SKPI_API skpi_status skpi_record_reply(skpi_tracker *t, uint32_t platform,
                                        const char *message_id, int64_t time);
 
 /**
  * Record engagements as skpi_record_engagement(), by a known person, who is
- * counted among distinct engagers.  Returns also SKPI_EID.
+ * counted among distinct engagers.  Returns also SKPI_EID.  (Should another
+ * thread push the same counter past INT64_MAX at the same moment, the
+ * SKPI_EOVERFLOW returned may leave the person counted.)
  */
 SKPI_API skpi_status skpi_record_engagement_by(skpi_tracker *t,
                                                uint32_t platform,
@@ -760,7 +772,8 @@ SKPI_API void skpi_report_free(skpi_report *r);
  * out-parameter NULL) or SKPI_ENOTFOUND (an id the report does not know);
  * the ones that can say more list it.  `platform`, `category`, `kind` and
  * `group` accept SKPI_ALL.  A platform left out by the report's filter
- * reads as zero (its followers as SKPI_ENODATA).  A rate whose
+ * reads as zero (its followers, response times and people as
+ * SKPI_ENODATA).  A rate whose
  * denominator is zero is NaN (JSON null).
  */
 
@@ -929,9 +942,11 @@ typedef enum skpi_anomaly {
 } skpi_anomaly;
 
 /**
- * Count the events of `kind` (an skpi_anomaly) in the range, by the time of
- * the refused event (the reply, the duplicate message, the message whose
- * arrival made room).  SKPI_EOPTION for an unknown kind.
+ * Count the events of `kind` (an skpi_anomaly) in the range, by the time
+ * and platform of the event that was counted: the reply, the duplicate
+ * message, or, for a forgotten message, the arriving message that made room
+ * for itself (which may be on another platform than the one forgotten).
+ * SKPI_EOPTION for an unknown kind.
  */
 SKPI_API skpi_status skpi_report_anomalies(const skpi_report *r,
                                            uint32_t platform, int kind,
@@ -948,8 +963,9 @@ typedef enum skpi_people {
  * Distinct people of `who` (an skpi_people) seen in the range on `platform`
  * or, with SKPI_ALL, across the report's platforms (a person on two
  * platforms counts once).  `estimate` is the HyperLogLog estimate rounded to
- * a whole number, `rel_error` its relative standard error (about 1e-4
- * below some thousand people, 1.04 / sqrt(2^p) above).  Out-parameters may
+ * a whole number, `rel_error` its relative standard error: 1.04 /
+ * sqrt(2^25), about 1.8e-4, while the sketch is sparse (up to 3,072
+ * entries at the default p = 14), 1.04 / sqrt(2^p) after.  Out-parameters may
  * be NULL.  SKPI_EOPTION for an unknown `who`; SKPI_ENODATA when no id of
  * that kind was recorded in the range.
  */

@@ -14,8 +14,9 @@
  * weekday (0 = Monday ... 6 = Sunday, as skpi__weekday()), and a set of
  * holidays, whole local days on which the desk is closed whatever the
  * weekday says.  Both are read in the tracker's zone.
- * The demo desk, open Sunday to Thursday 07:30-14:30 in the UAE (+04:00)
- * and closed for Eid on Wednesday 2024-04-10, is
+ * A desk like the demo's, open Sunday to Thursday 07:30-14:30 in the UAE
+ * (+04:00) and closed on Wednesday 2024-04-10 (one of the demo's Eid
+ * holidays), is
  *
  *     hours    Sun Mon Tue Wed Thu  [07:30, 14:30)   (weekdays 6, 0, 1, 2, 3)
  *     holidays 2024-04-10           (day 19823)

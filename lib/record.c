@@ -387,13 +387,16 @@ static skpi_status engagement_by_impl(skpi_tracker *t, uint32_t platform,
     skpi__hll_cell *who = people_cell(t, platform, time, SKPI_PEOPLE_ENGAGERS);
     if (c == NULL || who == NULL)
         return SKPI_ENOMEM;
-    st = add_checked(c, count);
+    /* The person is added first (the add may fail for memory) and the
+     * count after it, checked for overflow up front: the count never goes
+     * back.  Only another thread pushing the same counter past INT64_MAX
+     * in between can make the final add refuse after the person counted. */
+    if (atomic_load_explicit(c, memory_order_relaxed) > INT64_MAX - count)
+        return SKPI_EOVERFLOW;
+    st = people_add(who, person_id, len);
     if (st != SKPI_OK)
         return st;
-    st = people_add(who, person_id, len);
-    if (st != SKPI_OK) /* take the count back: the event is refused whole */
-        atomic_fetch_sub_explicit(c, count, memory_order_relaxed);
-    return st;
+    return add_checked(c, count);
 }
 
 static skpi_status follower_impl(skpi_tracker *t, uint32_t platform,

@@ -319,8 +319,8 @@ END_TEST
 
 START_TEST(test_business_time)
 {
-    /* The demo desk: Sunday to Thursday 07:30-14:30 at +04:00, and a
-     * holiday on Wednesday 2024-04-10. */
+    /* A desk like the demo's: Sunday to Thursday 07:30-14:30 at +04:00,
+     * and one holiday, Wednesday 2024-04-10. */
     skpi_options *o = NULL;
     skpi_tracker *k = NULL;
     ck_assert_status(skpi_options_new(&o), SKPI_OK);
