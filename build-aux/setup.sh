@@ -17,6 +17,10 @@ have automake || need="$need automake"
 have libtoolize || need="$need libtool"
 have pkg-config || need="$need pkgconf"
 have nm || need="$need binutils"
+# The Python package's tests (skipped without it) and its offline pip test.
+have python3 || need="$need python3"
+[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import setuptools, wheel' 2>/dev/null ||
+    need="$need python3-setuptools python3-wheel"
 if ! have pkg-config || ! pkg-config --exists check 2>/dev/null; then
     need="$need check"
 fi

@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""bench.py -- how fast the socialkpi Python package records and reports.
+
+Run from the top of a built tree:
+
+    SOCIALKPI_LIBRARY=lib/.libs/libsocialkpi.so.0 PYTHONPATH=python python3 python/bench.py
+
+Prints one line per operation: the best of --repeat runs, in ns per event
+and events per second.  A benchmark, not a test: nothing here fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from array import array
+from typing import Callable
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "tests"))
+
+import socialkpi  # noqa: E402
+
+T0 = 1704067200
+
+
+def measure(label: str, n: int, repeat: int, fn: Callable[[], object]) -> None:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    per = best / n
+    if per >= 1e-3:
+        print("%-52s %10.3f ms" % (label, per * 1e3))
+    else:
+        print("%-52s %8.0f ns/event %7.2f M events/s" % (label, per * 1e9, 1 / per / 1e6))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("-n", type=int, default=1_000_000, help="events per run")
+    ap.add_argument("--repeat", type=int, default=3, help="runs; the best counts")
+    args = ap.parse_args()
+    n, repeat = args.n, args.repeat
+    print("python %s, library %s (%s)" % (sys.version.split()[0], socialkpi.__version__,
+                                          socialkpi.library_path))
+
+    t = socialkpi.Tracker(tz="+04:00")
+    message, engagement = t.message, t.engagement
+
+    def single_int() -> None:
+        for _ in range(n):
+            message(0, 0, T0)
+
+    def single_slug() -> None:
+        for _ in range(n):
+            message("twitter", "help_request", T0)
+
+    def single_engagement() -> None:
+        for _ in range(n):
+            engagement(0, 0, T0, 3)
+
+    rec = socialkpi._ffi.fast.skpi_record_message
+    h = t._h
+
+    def bare_ctypes() -> None:
+        for _ in range(n):
+            rec(h, 0, 0, T0)
+
+    rows = [(i % 3, i % 7, T0 + i) for i in range(n)]
+    mixed = [("message", i % 3, i % 7, T0 + i) for i in range(n)]
+    plat = array("I", (i % 3 for i in range(n)))
+    cat = array("I", (i % 7 for i in range(n)))
+    when = array("q", (T0 + i for i in range(n)))
+    plat_l, cat_l, when_l = list(plat), list(cat), list(when)
+
+    measure("bare ctypes call skpi_record_message (floor)", n, repeat, bare_ctypes)
+    measure("t.message(0, 0, t)", n, repeat, single_int)
+    measure("t.message('twitter', 'help_request', t)", n, repeat, single_slug)
+    measure("t.engagement(0, 0, t, 3)", n, repeat, single_engagement)
+    measure("record_many(rows, event='message')", n, repeat,
+            lambda: t.record_many(rows, event="message"))
+    measure("record_many([('message', p, c, t), ...])", n, repeat, lambda: t.record_many(mixed))
+    measure("record_many(event='message', array columns)", n, repeat,
+            lambda: t.record_many(event="message", platform=plat, category=cat, time=when))
+    measure("record_many(event='message', list columns)", n, repeat,
+            lambda: t.record_many(event="message", platform=plat_l, category=cat_l,
+                                  time=when_l))
+
+    import founding
+    units, _ = founding.build()
+    events = founding.events(units)
+    half = socialkpi.Tracker(tz=founding.TZ)
+    half.record_many(events)
+    measure("founding half year: record_many (%d events)" % len(events), len(events), repeat,
+            lambda: socialkpi.Tracker(tz=founding.TZ).record_many(events))
+    measure("founding half year: report('2024-H1') dict", 1, max(repeat, 10),
+            lambda: half.report(founding.PERIOD))
+    measure("founding half year: report_json(change=False)", 1, max(repeat, 10),
+            lambda: half.report_json(founding.PERIOD, change=False))
+    measure("founding half year: to_bytes + from_bytes", 1, max(repeat, 10),
+            lambda: socialkpi.Tracker.from_bytes(half.to_bytes()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
