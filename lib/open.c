@@ -199,7 +199,7 @@ skpi_status skpi__open_init(skpi__open_table *o, size_t limit)
     }
     o->limit = limit;
     o->n_stripes = n;
-    o->stripe_limit = (limit + n - 1) / n;
+    o->stripe_limit = limit / n + (limit % n != 0); /* ceil, no overflow */
     return SKPI_OK;
 }
 

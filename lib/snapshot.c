@@ -224,6 +224,11 @@ static skpi_status write_sketch(skpi__buf *b, const skpi_tracker *t,
             skpi__spin_unlock(&c->lock);
         }
     }
+    /* An empty sketch (left by a refused event) is no sketch: equal
+     * logical states must give equal bytes. */
+    if (st == SKPI_OK && any)
+        any = f == SKPI__FAM_FRT ? skpi__dds_n(&dds) > 0
+                                 : skpi__hll_count(hll) > 0;
     if (st == SKPI_OK && !any) {
         put_varint(b, 0);
     } else if (st == SKPI_OK) {
@@ -249,6 +254,36 @@ static skpi_status write_sketch(skpi__buf *b, const skpi_tracker *t,
 static bool sketch_family(enum skpi__family f)
 {
     return f == SKPI__FAM_FRT || f == SKPI__FAM_PEOPLE;
+}
+
+/* Whether any shard holds a non-empty sketch in page pg of (f, slot). */
+static bool page_has_sketch(const skpi_tracker *t, enum skpi__family f,
+                            size_t slot, int64_t pg)
+{
+    size_t cells = SKPI__PAGE_LEN * t->width[f];
+    for (unsigned s = 0; s < SKPI__SHARDS; s++) {
+        const _Atomic int64_t *page = skpi__page_of_shard(t, s, f, slot, pg);
+        for (size_t i = 0; page != NULL && i < cells; i++) {
+            void *cell = skpi__cell_ptr(&page[i]);
+            if (cell == NULL)
+                continue;
+            bool full;
+            if (f == SKPI__FAM_FRT) {
+                skpi__dds_cell *c = cell;
+                skpi__spin_lock(&c->lock);
+                full = skpi__dds_n(&c->dds) > 0;
+                skpi__spin_unlock(&c->lock);
+            } else {
+                skpi__hll_cell *c = cell;
+                skpi__spin_lock(&c->lock);
+                full = skpi__hll_count(c->hll) > 0;
+                skpi__spin_unlock(&c->lock);
+            }
+            if (full)
+                return true;
+        }
+    }
+    return false;
 }
 
 /* Whether a combined page holds anything (an all-zero page is skipped, so
@@ -278,8 +313,10 @@ static skpi_status write_series(skpi__buf *b, const skpi_tracker *t,
              pg >= 0 && st == SKPI_OK;
              pg = skpi__page_next(t, f, slot, pg + 1)) {
             if (sketch_family(f)) {
-                /* A page whose cells hold no sketch is written anyway:
-                 * rare, and harmless (length-0 entries). */
+                /* Pages holding only empty sketches are left out, as
+                 * all-zero counter pages are. */
+                if (!page_has_sketch(t, f, slot, pg))
+                    continue;
                 put_varint(b, slot + 1);
                 put_varint(b, (uint64_t)pg);
                 for (size_t i = 0; i < cells && st == SKPI_OK; i++)
@@ -700,7 +737,8 @@ static skpi_status read_taxonomy(reader *r, skpi_tracker *t,
                 break;
             if (!skpi__slug_valid(slug) ||
                 !skpi__utf8_valid(label, strlen(label)) || expects > 1 ||
-                (d == SKPI_CATEGORY && group >= counts[SKPI_GROUP])) {
+                (d == SKPI_CATEGORY ? group >= counts[SKPI_GROUP]
+                                    : group != 0 || expects != 0)) {
                 rd_fail(r, SKPI_ECORRUPT, "taxonomy");
                 break;
             }
@@ -866,7 +904,7 @@ static skpi_status read_series(reader *r, skpi_tracker *t, enum skpi__family f,
                 continue;
             }
             uint64_t v;
-            if (!rd_varint(r, &v, "cell") || v == 0)
+            if (!rd_count(r, INT64_MAX, &v, "cell") || v == 0)
                 continue;
             if (b >= t->n_buckets) {
                 rd_fail(r, SKPI_ECORRUPT, "cell");
@@ -1004,6 +1042,13 @@ skpi_status skpi_tracker_from_bytes(const void *buf, size_t len,
     if (st != SKPI_OK)
         return fail(err, st, -1, "", skpi_strerror(st));
     st = apply_frame(&f, t, err);
+    if (st == SKPI_EEXIST) {
+        /* Into a new tracker, a category that conflicts with a built-in
+         * or repeats a slug is damage, not a merge conflict. */
+        st = SKPI_ECORRUPT;
+        if (err != NULL)
+            err->status = (int)st;
+    }
     if (st != SKPI_OK) {
         skpi_tracker_free(t);
         return st;

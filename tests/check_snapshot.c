@@ -204,7 +204,7 @@ static int files_in_dir(void)
 
 static void remove_dir(void)
 {
-    char path[128];
+    char path[320];
     DIR *d = opendir(dir);
     struct dirent *e;
     while (d != NULL && (e = readdir(d)) != NULL) {
