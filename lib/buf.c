@@ -80,6 +80,18 @@ void skpi__buf_putc(skpi__buf *b, char c)
     skpi__buf_put(b, &c, 1);
 }
 
+void skpi__buf_varint(skpi__buf *b, uint64_t v)
+{
+    char tmp[10];
+    size_t n = 0;
+    do {
+        unsigned char c = v & 0x7F;
+        v >>= 7;
+        tmp[n++] = (char)(c | (v ? 0x80 : 0));
+    } while (v);
+    skpi__buf_put(b, tmp, n);
+}
+
 void skpi__buf_printf(skpi__buf *b, const char *fmt, ...)
 {
     char small[128];

@@ -181,6 +181,29 @@ void skpi__time_format(const skpi__zone *z, int64_t utc, char *buf);
 uint32_t skpi__crc32c(uint32_t crc, const void *data, size_t n);
 
 /* ===================================================================== */
+/* Files and errors (lib/fileio.c)                                       */
+/* ===================================================================== */
+
+/* Fill *err (if not NULL) and return st. */
+skpi_status skpi__error_set(skpi_error *err, skpi_status st, int64_t offset,
+                            const char *field, const char *text);
+
+/* SKPI_EIO in *err, with "<what> <path>: <strerror(errno)>". */
+skpi_status skpi__error_io(skpi_error *err, const char *what, const char *path);
+
+/* Write all n bytes (retrying short writes and EINTR). */
+bool skpi__write_all(int fd, const void *buf, size_t n);
+
+/*
+ * Read the whole regular file at path (at most max bytes) into a new buffer
+ * (*out, freed with free()) of *len bytes.  SKPI_EIO with errno set (not
+ * there, unreadable, not a regular file), SKPI_ELIMIT (larger than max) or
+ * SKPI_ENOMEM.
+ */
+skpi_status skpi__read_file(const char *path, size_t max, unsigned char **out,
+                            size_t *len);
+
+/* ===================================================================== */
 /* Growable byte buffer (lib/buf.c)                                      */
 /* ===================================================================== */
 
@@ -196,6 +219,8 @@ void skpi__buf_free(skpi__buf *b);
 void skpi__buf_put(skpi__buf *b, const char *s, size_t n);
 void skpi__buf_puts(skpi__buf *b, const char *s);
 void skpi__buf_putc(skpi__buf *b, char c);
+/* Append v as an unsigned LEB128 varint. */
+void skpi__buf_varint(skpi__buf *b, uint64_t v);
 void skpi__buf_printf(skpi__buf *b, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))

@@ -78,32 +78,20 @@ struct skpi_journal {
 /* Encoding                                                              */
 /* ===================================================================== */
 
-static void put_varint(skpi__buf *b, uint64_t v)
-{
-    unsigned char tmp[10];
-    size_t n = 0;
-    do {
-        unsigned char c = v & 0x7F;
-        v >>= 7;
-        tmp[n++] = (unsigned char)(c | (v ? 0x80 : 0));
-    } while (v);
-    skpi__buf_put(b, (const char *)tmp, n);
-}
-
 static void put_int(skpi__buf *b, int64_t v)
 {
     /* zigzag: small magnitudes of either sign stay short */
-    put_varint(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+    skpi__buf_varint(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
 }
 
 static void put_str(skpi__buf *b, const char *s)
 {
     if (s == NULL) {
-        put_varint(b, 0);
+        skpi__buf_varint(b, 0);
         return;
     }
     size_t n = strlen(s);
-    put_varint(b, n + 1); /* 0 is NULL, n + 1 a string of n bytes */
+    skpi__buf_varint(b, n + 1); /* 0 is NULL, n + 1 a string of n bytes */
     skpi__buf_put(b, s, n);
 }
 
@@ -124,8 +112,8 @@ static uint64_t get_le(const unsigned char *p, int n)
 static void rec_encode(skpi__buf *b, const skpi__rec *r)
 {
     skpi__buf_putc(b, (char)r->type);
-    put_varint(b, r->a);
-    put_varint(b, r->b);
+    skpi__buf_varint(b, r->a);
+    skpi__buf_varint(b, r->b);
     put_int(b, r->t1);
     put_int(b, r->t2);
     put_int(b, r->n);
@@ -224,36 +212,7 @@ static bool changed(const skpi__rec *r, skpi_status st)
 static skpi_status fail(skpi_error *err, skpi_status st, int64_t offset,
                         const char *text)
 {
-    if (err != NULL) {
-        memset(err, 0, sizeof *err);
-        err->status = (int)st;
-        err->offset = offset;
-        snprintf(err->field, sizeof err->field, "journal");
-        snprintf(err->text, sizeof err->text, "%s", text);
-    }
-    return st;
-}
-
-static skpi_status io_fail(skpi_error *err, const char *what, const char *path)
-{
-    char text[160];
-    snprintf(text, sizeof text, "%s %s: %s", what, path, strerror(errno));
-    return fail(err, SKPI_EIO, -1, text);
-}
-
-static bool write_all(int fd, const void *buf, size_t n)
-{
-    const char *p = buf;
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        p += w;
-        n -= (size_t)w;
-    }
-    return true;
+    return skpi__error_set(err, st, offset, "journal", text);
 }
 
 static void header_bytes(unsigned char h[JRNL_HEADER], uint64_t base)
@@ -303,9 +262,9 @@ static skpi_status fresh_journal(const char *jpath, uint64_t base, int *fd,
     header_bytes(h, base);
     skpi_status st = SKPI_OK;
     int f = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (f < 0 || !write_all(f, h, sizeof h) || fsync(f) != 0 ||
+    if (f < 0 || !skpi__write_all(f, h, sizeof h) || fsync(f) != 0 ||
         rename(tmp, jpath) != 0 || !sync_dir(jpath)) {
-        st = io_fail(err, "cannot start the journal", jpath);
+        st = skpi__error_io(err, "cannot start the journal", jpath);
         if (f >= 0)
             close(f);
         unlink(tmp);
@@ -329,36 +288,16 @@ static skpi_status replay(const char *jpath, skpi_tracker *t, uint64_t after,
                           bool repair, size_t *end, uint64_t *last,
                           bool *torn, skpi_error *err)
 {
-    int fd = open(jpath, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return errno == ENOENT ? SKPI_ENODATA
-                               : io_fail(err, "cannot open", jpath);
-    struct stat sb;
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        close(fd);
-        return io_fail(err, "not a regular file:", jpath);
-    }
-    size_t size = (size_t)sb.st_size, got = 0;
-    unsigned char *buf = malloc(size > 0 ? size : 1);
-    if (buf == NULL) {
-        close(fd);
-        return fail(err, SKPI_ENOMEM, -1, "out of memory");
-    }
-    while (got < size) {
-        ssize_t r = read(fd, buf + got, size - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
-    close(fd);
-    skpi_status st = SKPI_OK;
+    unsigned char *buf;
+    size_t size;
+    skpi_status st = skpi__read_file(jpath, SIZE_MAX / 2, &buf, &size);
+    if (st == SKPI_EIO && errno == ENOENT)
+        return SKPI_ENODATA;
+    if (st == SKPI_ENOMEM)
+        return fail(err, st, -1, "out of memory");
+    if (st != SKPI_OK)
+        return skpi__error_io(err, "cannot read", jpath);
     *torn = false;
-    if (got != size) {
-        st = io_fail(err, "cannot read", jpath);
-        goto out;
-    }
     if (size < JRNL_HEADER || memcmp(buf, JRNL_MAGIC, 8) != 0) {
         st = fail(err, size < 8 ? SKPI_ETRUNC : SKPI_EFORMAT, 0,
                   "not a libsocialkpi journal");
@@ -463,7 +402,7 @@ skpi_status skpi_journal_open(const char *path, const skpi_options *opts,
         st = skpi_tracker_load(path, &t, err);
     else
         st = errno == ENOENT ? skpi_tracker_new(opts, &t)
-                             : io_fail(err, "cannot access", path);
+                             : skpi__error_io(err, "cannot access", path);
     size_t end = 0;
     uint64_t last = 0;
     bool torn = false;
@@ -481,7 +420,7 @@ skpi_status skpi_journal_open(const char *path, const skpi_options *opts,
             j->fd = open(j->jpath, O_WRONLY | O_CLOEXEC);
             if (j->fd < 0 || (torn && ftruncate(j->fd, (off_t)end) != 0) ||
                 lseek(j->fd, (off_t)end, SEEK_SET) < 0)
-                st = io_fail(err, "cannot append to", j->jpath);
+                st = skpi__error_io(err, "cannot append to", j->jpath);
         } else if (err != NULL) {
             *err = note;
         }
@@ -546,7 +485,7 @@ skpi_status skpi__journal_record(skpi_tracker *t, const skpi__rec *r)
             put_le(h, n, 4);
             put_le(h + 8, j->seq + 1, 8);
             put_le(h + 4, skpi__crc32c(0, h + 8, 8 + n), 4);
-            ok = write_all(j->fd, b.data, b.len) && sync_policy(j);
+            ok = skpi__write_all(j->fd, b.data, b.len) && sync_policy(j);
         }
         skpi__buf_free(&b);
         if (ok) {

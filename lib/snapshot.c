@@ -78,14 +78,7 @@ enum {
 static skpi_status fail(skpi_error *err, skpi_status st, int64_t offset,
                         const char *field, const char *text)
 {
-    if (err != NULL) {
-        memset(err, 0, sizeof *err);
-        err->status = (int)st;
-        err->offset = offset;
-        snprintf(err->field, sizeof err->field, "%s", field);
-        snprintf(err->text, sizeof err->text, "%s", text);
-    }
-    return st;
+    return skpi__error_set(err, st, offset, field, text);
 }
 
 /* ===================================================================== */
@@ -105,21 +98,9 @@ static void put_le(skpi__buf *b, uint64_t v, int n)
     skpi__buf_put(b, (const char *)tmp, (size_t)n);
 }
 
-static void put_varint(skpi__buf *b, uint64_t v)
-{
-    unsigned char tmp[10];
-    size_t n = 0;
-    do {
-        unsigned char c = v & 0x7F;
-        v >>= 7;
-        tmp[n++] = (unsigned char)(c | (v ? 0x80 : 0));
-    } while (v);
-    skpi__buf_put(b, (const char *)tmp, n);
-}
-
 static void put_bytes(skpi__buf *b, const void *p, size_t n)
 {
-    put_varint(b, n);
+    skpi__buf_varint(b, n);
     skpi__buf_put(b, p, n);
 }
 
@@ -157,15 +138,15 @@ static void write_config(skpi__buf *b, const skpi_tracker *t)
     put_le(b, (uint32_t)o->rating_lo, 4);
     put_le(b, (uint32_t)o->rating_hi, 4);
     put_le(b, (uint32_t)o->rating_satisfied, 4);
-    put_varint(b, o->n_sla);
+    skpi__buf_varint(b, o->n_sla);
     for (size_t i = 0; i < o->n_sla; i++)
-        put_varint(b, (uint64_t)o->sla[i]);
+        skpi__buf_varint(b, (uint64_t)o->sla[i]);
     uint64_t alpha;
     memcpy(&alpha, &o->alpha, sizeof alpha);
     put_le(b, alpha, 8);
     put_u8(b, (unsigned)o->people_p);
-    put_varint(b, o->open_limit);
-    put_varint(b, atomic_load(&((skpi_tracker *)t)->journal_seq));
+    skpi__buf_varint(b, o->open_limit);
+    skpi__buf_varint(b, atomic_load(&((skpi_tracker *)t)->journal_seq));
     put_bytes(b, o->zone.name, strlen(o->zone.name));
     put_le(b, (uint32_t)o->zone.offset, 4);
     put_bytes(b, o->zone.tzif, o->zone.tzif_len);
@@ -181,12 +162,12 @@ static void write_taxonomy(skpi__buf *b, const skpi_tracker *t)
     size_t at = section_begin(b, SEC_TAXONOMY);
     for (int d = 0; d < SKPI__NDIMS; d++) {
         size_t n = skpi__dim_count(&t->dims[d]);
-        put_varint(b, n);
+        skpi__buf_varint(b, n);
         for (size_t i = 0; i < n; i++) {
             const skpi__entry *e = &t->dims[d].entries[i];
             put_bytes(b, e->slug, strlen(e->slug));
             put_bytes(b, e->label, strlen(e->label));
-            put_varint(b, e->group);
+            skpi__buf_varint(b, e->group);
             put_u8(b, e->expects_answer ? 1 : 0);
         }
     }
@@ -230,7 +211,7 @@ static skpi_status write_sketch(skpi__buf *b, const skpi_tracker *t,
         any = f == SKPI__FAM_FRT ? skpi__dds_n(&dds) > 0
                                  : skpi__hll_count(hll) > 0;
     if (st == SKPI_OK && !any) {
-        put_varint(b, 0);
+        skpi__buf_varint(b, 0);
     } else if (st == SKPI_OK) {
         size_t n = f == SKPI__FAM_FRT ? skpi__dds_encoded_size(&dds)
                                       : skpi__hll_encoded_size(hll);
@@ -305,7 +286,7 @@ static skpi_status write_series(skpi__buf *b, const skpi_tracker *t,
     int64_t *page = malloc(cells * sizeof *page);
     if (page == NULL)
         return SKPI_ENOMEM;
-    put_varint(b, width);
+    skpi__buf_varint(b, width);
     skpi_status st = SKPI_OK;
     for (size_t slot = 0; slot < skpi__family_slots(f) && st == SKPI_OK;
          slot++) {
@@ -317,8 +298,8 @@ static skpi_status write_series(skpi__buf *b, const skpi_tracker *t,
                  * all-zero counter pages are. */
                 if (!page_has_sketch(t, f, slot, pg))
                     continue;
-                put_varint(b, slot + 1);
-                put_varint(b, (uint64_t)pg);
+                skpi__buf_varint(b, slot + 1);
+                skpi__buf_varint(b, (uint64_t)pg);
                 for (size_t i = 0; i < cells && st == SKPI_OK; i++)
                     st = write_sketch(b, t, f, slot, pg, i);
                 continue;
@@ -330,13 +311,13 @@ static skpi_status write_series(skpi__buf *b, const skpi_tracker *t,
             }
             if (st != SKPI_OK)
                 break;
-            put_varint(b, slot + 1);
-            put_varint(b, (uint64_t)pg);
+            skpi__buf_varint(b, slot + 1);
+            skpi__buf_varint(b, (uint64_t)pg);
             for (size_t i = 0; i < cells; i++)
-                put_varint(b, (uint64_t)page[i]);
+                skpi__buf_varint(b, (uint64_t)page[i]);
         }
     }
-    put_varint(b, 0); /* end of series */
+    skpi__buf_varint(b, 0); /* end of series */
     free(page);
     section_end(b, at);
     return st;
@@ -351,12 +332,12 @@ static skpi_status write_open(skpi__buf *b, const skpi_tracker *t)
     if (st != SKPI_OK)
         return st;
     size_t at = section_begin(b, SEC_OPEN);
-    put_varint(b, n);
+    skpi__buf_varint(b, n);
     for (size_t i = 0; i < n; i++) {
         put_le(b, m[i].key, 8);
-        put_varint(b, (uint64_t)m[i].received);
-        put_varint(b, m[i].platform);
-        put_varint(b, m[i].category);
+        skpi__buf_varint(b, (uint64_t)m[i].received);
+        skpi__buf_varint(b, m[i].platform);
+        skpi__buf_varint(b, m[i].category);
         put_u8(b, m[i].state);
     }
     section_end(b, at);
@@ -372,12 +353,12 @@ static skpi_status write_late(skpi__buf *b, const skpi_tracker *t)
     if (st != SKPI_OK)
         return st;
     size_t at = section_begin(b, SEC_LATE);
-    put_varint(b, n);
+    skpi__buf_varint(b, n);
     for (size_t i = 0; i < n; i++) {
-        put_varint(b, e[i].slot);
-        put_varint(b, (uint64_t)e[i].arrival);
-        put_varint(b, (uint64_t)e[i].reply);
-        put_varint(b, (uint64_t)e[i].count);
+        skpi__buf_varint(b, e[i].slot);
+        skpi__buf_varint(b, (uint64_t)e[i].arrival);
+        skpi__buf_varint(b, (uint64_t)e[i].reply);
+        skpi__buf_varint(b, (uint64_t)e[i].count);
     }
     section_end(b, at);
     free(e);
@@ -1062,27 +1043,6 @@ skpi_status skpi_tracker_from_bytes(const void *buf, size_t len,
 /* Files                                                                 */
 /* ===================================================================== */
 
-static skpi_status io_fail(skpi_error *err, const char *what, const char *path)
-{
-    char text[160];
-    snprintf(text, sizeof text, "%s %s: %s", what, path, strerror(errno));
-    return fail(err, SKPI_EIO, -1, "file", text);
-}
-
-/* Write all n bytes to fd. */
-static bool write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        p += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
 
 /*
  * Create a new file "<path>.tmp.<16 hex>" beside path with O_EXCL and mode
@@ -1129,18 +1089,18 @@ skpi_status skpi_tracker_save(const skpi_tracker *t, const char *path,
     memcpy(dir, path, plen + 1);
     int fd = create_temp(path, tmp, plen + 32);
     if (fd < 0) {
-        st = io_fail(err, "cannot create a file beside", path);
+        st = skpi__error_io(err, "cannot create a file beside", path);
     } else {
-        bool ok = write_all(fd, bytes, len) && fsync(fd) == 0;
+        bool ok = skpi__write_all(fd, bytes, len) && fsync(fd) == 0;
         if (!ok)
-            st = io_fail(err, "cannot write", tmp);
+            st = skpi__error_io(err, "cannot write", tmp);
         if (close(fd) != 0 && ok) {
             ok = false;
-            st = io_fail(err, "cannot write", tmp);
+            st = skpi__error_io(err, "cannot write", tmp);
         }
         if (ok && rename(tmp, path) != 0) {
             ok = false;
-            st = io_fail(err, "cannot rename to", path);
+            st = skpi__error_io(err, "cannot rename to", path);
         }
         if (!ok) {
             unlink(tmp);
@@ -1148,7 +1108,7 @@ skpi_status skpi_tracker_save(const skpi_tracker *t, const char *path,
             /* Make the rename itself durable. */
             int dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
             if (dfd < 0 || fsync(dfd) != 0)
-                st = io_fail(err, "cannot flush the directory of", path);
+                st = skpi__error_io(err, "cannot flush the directory of", path);
             if (dfd >= 0)
                 close(dfd);
         }
@@ -1164,33 +1124,16 @@ skpi_status skpi_tracker_load(const char *path, skpi_tracker **out,
 {
     if (path == NULL || out == NULL)
         return fail(err, SKPI_EINVAL, -1, "", "NULL argument");
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return io_fail(err, "cannot open", path);
-    struct stat sb;
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        skpi_status st = io_fail(err, "not a regular file:", path);
-        close(fd);
-        return st;
-    }
-    size_t size = (size_t)sb.st_size, got = 0;
-    unsigned char *buf = malloc(size > 0 ? size : 1);
-    if (buf == NULL) {
-        close(fd);
-        return fail(err, SKPI_ENOMEM, -1, "", "out of memory");
-    }
-    while (got < size) {
-        ssize_t r = read(fd, buf + got, size - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
-    skpi_status st = got == size ? SKPI_OK : io_fail(err, "cannot read", path);
-    close(fd);
-    if (st == SKPI_OK)
-        st = skpi_tracker_from_bytes(buf, size, out, err);
+    unsigned char *buf;
+    size_t size;
+    /* The input's own lengths are checked as it is parsed; the whole file
+     * is held at once, so its size is the only bound needed here. */
+    skpi_status st = skpi__read_file(path, SIZE_MAX / 2, &buf, &size);
+    if (st == SKPI_ENOMEM)
+        return fail(err, st, -1, "", "out of memory");
+    if (st != SKPI_OK)
+        return skpi__error_io(err, "cannot read", path);
+    st = skpi_tracker_from_bytes(buf, size, out, err);
     free(buf);
     return st;
 }

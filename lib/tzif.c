@@ -944,36 +944,11 @@ skpi_status skpi__tzif_read(const char *name, unsigned char **bytes,
     path[dl] = '/';
     memcpy(path + dl + 1, name, nl + 1);
 
-    /* O_NONBLOCK so that a FIFO in the way cannot hang the caller; it
-     * changes nothing for the regular file that is then required. */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0)
-        return SKPI_EZONE;
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0 ||
-        st.st_size > SKPI__TZIF_MAX_BYTES) {
-        close(fd);
-        return SKPI_EZONE;
-    }
-    size_t size = (size_t)st.st_size, got = 0;
-    unsigned char *buf = malloc(size > 0 ? size : 1);
-    if (buf == NULL) {
-        close(fd);
-        return SKPI_ENOMEM;
-    }
-    while (got < size) {
-        ssize_t r = read(fd, buf + got, size - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
-    close(fd);
-    if (got != size) {
-        free(buf);
-        return SKPI_EZONE;
-    }
+    unsigned char *buf;
+    size_t size;
+    skpi_status st = skpi__read_file(path, SKPI__TZIF_MAX_BYTES, &buf, &size);
+    if (st != SKPI_OK)
+        return st == SKPI_ENOMEM ? st : SKPI_EZONE;
     *bytes = buf;
     *len = size;
     return SKPI_OK;
