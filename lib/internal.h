@@ -602,4 +602,13 @@ static inline bool skpi__id_ok(const skpi_tracker *t, skpi_dim d, uint32_t id)
     return id < skpi__dim_count(&t->dims[d]);
 }
 
+/* Whether a journal is attached to t (the one check the recording and
+ * registration calls make before their unjournalled fast path). */
+static inline bool skpi__journaled(const skpi_tracker *t)
+{
+    return t != NULL &&
+           atomic_load_explicit(&((skpi_tracker *)t)->journal,
+                                memory_order_acquire) != NULL;
+}
+
 #endif /* SKPI_INTERNAL_H */

@@ -461,17 +461,10 @@ skpi_status skpi__apply_record(skpi_tracker *t, const skpi__rec *r)
     }
 }
 
-static inline bool journaled(const skpi_tracker *t)
-{
-    return t != NULL &&
-           atomic_load_explicit(&((skpi_tracker *)t)->journal,
-                                memory_order_acquire) != NULL;
-}
-
 skpi_status skpi_record_message(skpi_tracker *t, uint32_t platform,
                                 uint32_t category, int64_t time)
 {
-    if (!journaled(t))
+    if (!skpi__journaled(t))
         return message_impl(t, platform, category, time);
     skpi__rec r = {SKPI__REC_MESSAGE, platform, category, time, 0, 0, NULL, NULL};
     return skpi__journal_record(t, &r);
@@ -481,7 +474,7 @@ skpi_status skpi_record_response(skpi_tracker *t, uint32_t platform,
                                  uint32_t category, int64_t received,
                                  int64_t replied)
 {
-    if (!journaled(t))
+    if (!skpi__journaled(t))
         return response_impl(t, platform, category, received, replied);
     skpi__rec r = {SKPI__REC_RESPONSE, platform, category, received, replied, 0,
                    NULL, NULL};
@@ -491,7 +484,7 @@ skpi_status skpi_record_response(skpi_tracker *t, uint32_t platform,
 skpi_status skpi_record_engagement(skpi_tracker *t, uint32_t platform,
                                    uint32_t kind, int64_t time, int64_t count)
 {
-    if (!journaled(t))
+    if (!skpi__journaled(t))
         return engagement_impl(t, platform, kind, time, count);
     skpi__rec r = {SKPI__REC_ENGAGEMENT, platform, kind, time, 0, count, NULL,
                    NULL};
@@ -501,7 +494,7 @@ skpi_status skpi_record_engagement(skpi_tracker *t, uint32_t platform,
 skpi_status skpi_record_posts(skpi_tracker *t, uint32_t platform, int64_t time,
                               int64_t count)
 {
-    if (!journaled(t))
+    if (!skpi__journaled(t))
         return posts_impl(t, platform, time, count);
     skpi__rec r = {SKPI__REC_POSTS, platform, 0, time, 0, count, NULL, NULL};
     return skpi__journal_record(t, &r);
@@ -510,7 +503,7 @@ skpi_status skpi_record_posts(skpi_tracker *t, uint32_t platform, int64_t time,
 skpi_status skpi_record_followers(skpi_tracker *t, uint32_t platform,
                                   int64_t time, int64_t tally)
 {
-    if (!journaled(t))
+    if (!skpi__journaled(t))
         return followers_impl(t, platform, time, tally);
     skpi__rec r = {SKPI__REC_FOLLOWERS, platform, 0, time, 0, tally, NULL, NULL};
     return skpi__journal_record(t, &r);
@@ -519,7 +512,7 @@ skpi_status skpi_record_followers(skpi_tracker *t, uint32_t platform,
 skpi_status skpi_record_rating(skpi_tracker *t, uint32_t platform, int64_t time,
                                int score)
 {
-    if (!journaled(t))
+    if (!skpi__journaled(t))
         return rating_impl(t, platform, time, score);
     skpi__rec r = {SKPI__REC_RATING, platform, 0, time, 0, score, NULL, NULL};
     return skpi__journal_record(t, &r);
@@ -530,7 +523,7 @@ skpi_status skpi_record_message_id(skpi_tracker *t, uint32_t platform,
                                    const char *message_id,
                                    const char *author_id)
 {
-    if (!journaled(t))
+    if (!skpi__journaled(t))
         return message_id_impl(t, platform, category, time, message_id,
                                author_id);
     skpi__rec r = {SKPI__REC_MESSAGE_ID, platform, category, time, 0, 0,
@@ -541,7 +534,7 @@ skpi_status skpi_record_message_id(skpi_tracker *t, uint32_t platform,
 skpi_status skpi_record_reply(skpi_tracker *t, uint32_t platform,
                               const char *message_id, int64_t time)
 {
-    if (!journaled(t))
+    if (!skpi__journaled(t))
         return reply_impl(t, platform, message_id, time);
     skpi__rec r = {SKPI__REC_REPLY, platform, 0, time, 0, 0, message_id, NULL};
     return skpi__journal_record(t, &r);
@@ -551,7 +544,7 @@ skpi_status skpi_record_engagement_by(skpi_tracker *t, uint32_t platform,
                                       uint32_t kind, int64_t time,
                                       int64_t count, const char *person_id)
 {
-    if (!journaled(t))
+    if (!skpi__journaled(t))
         return engagement_by_impl(t, platform, kind, time, count, person_id);
     skpi__rec r = {SKPI__REC_ENGAGEMENT_BY, platform, kind, time, 0, count,
                    person_id, NULL};
@@ -561,7 +554,7 @@ skpi_status skpi_record_engagement_by(skpi_tracker *t, uint32_t platform,
 skpi_status skpi_record_follower(skpi_tracker *t, uint32_t platform,
                                  int64_t time, const char *person_id)
 {
-    if (!journaled(t))
+    if (!skpi__journaled(t))
         return follower_impl(t, platform, time, person_id);
     skpi__rec r = {SKPI__REC_FOLLOWER, platform, 0, time, 0, 0, person_id, NULL};
     return skpi__journal_record(t, &r);

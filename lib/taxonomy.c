@@ -173,8 +173,7 @@ skpi_status skpi__category_add_impl(skpi_tracker *t, const char *slug,
 skpi_status skpi_taxonomy_add(skpi_tracker *t, int dim, const char *slug,
                               const char *label, uint32_t *id)
 {
-    if (t == NULL || atomic_load_explicit(&t->journal, memory_order_acquire) ==
-                         NULL)
+    if (!skpi__journaled(t))
         return skpi__taxonomy_add_impl(t, dim, slug, label, id);
     skpi__rec r = {SKPI__REC_TAXONOMY, 0, (uint32_t)dim, 0, 0, 0, slug,
                    label != NULL ? label : slug};
@@ -188,8 +187,7 @@ skpi_status skpi_category_add(skpi_tracker *t, const char *slug,
                               const char *label, uint32_t group,
                               int expects_answer, uint32_t *id)
 {
-    if (t == NULL || atomic_load_explicit(&t->journal, memory_order_acquire) ==
-                         NULL)
+    if (!skpi__journaled(t))
         return skpi__category_add_impl(t, slug, label, group, expects_answer,
                                        id);
     skpi__rec r = {SKPI__REC_CATEGORY, 0, group, 0, 0, expects_answer, slug,

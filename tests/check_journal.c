@@ -74,6 +74,26 @@ static char *bytes_of(const skpi_tracker *t, size_t *n)
     return b;
 }
 
+/*
+ * Close t's journal, free t, open the state again with `fsync` and check
+ * that it holds the same bytes; returns the reopened tracker (*j its
+ * journal).
+ */
+static skpi_tracker *reopen_same(skpi_tracker *t, skpi_journal **j, int fsync)
+{
+    size_t n1, n2;
+    char *want = bytes_of(t, &n1);
+    ck_assert_status(skpi_journal_close(*j), SKPI_OK);
+    skpi_tracker_free(t);
+    t = open_state(j, fsync, 0, NULL);
+    char *got = bytes_of(t, &n2);
+    ck_assert_uint_eq(n1, n2);
+    ck_assert(memcmp(want, got, n1) == 0);
+    skpi_free(want);
+    skpi_free(got);
+    return t;
+}
+
 static off_t file_size(const char *p)
 {
     struct stat sb;
@@ -87,21 +107,10 @@ START_TEST(test_replay_equals_original)
     record_some(t, 0, 50);
     /* 1 registration + 50 messages + 25 replies + 150 others + 1 refused */
     ck_assert_uint_eq(skpi_journal_seq(j), 227);
-    size_t n1, n2;
-    char *want = bytes_of(t, &n1);
-    ck_assert_status(skpi_journal_close(j), SKPI_OK);
-    skpi_tracker_free(t);
-    ck_assert_int_eq(file_size(path), -1); /* no snapshot yet */
-    skpi_error err;
-    t = open_state(&j, SKPI_FSYNC_NONE, 0, &err);
-    char *got = bytes_of(t, &n2);
-    /* Everything but the journal sequence number is as it was; that the
-     * snapshot carries the sequence number shows in the next test. */
-    ck_assert_uint_eq(n1, n2);
-    ck_assert(memcmp(want, got, n1) == 0);
+    /* Replayed from the journal alone: there is no snapshot yet. */
+    t = reopen_same(t, &j, SKPI_FSYNC_NONE);
+    ck_assert_int_eq(file_size(path), -1);
     ck_assert_uint_eq(skpi_journal_seq(j), 227);
-    skpi_free(want);
-    skpi_free(got);
     ck_assert_status(skpi_journal_close(j), SKPI_OK);
     skpi_tracker_free(t);
 }
@@ -116,17 +125,8 @@ START_TEST(test_checkpoint)
     ck_assert_int_eq(file_size(jpath), 24); /* an empty journal */
     record_some(t, 20, 30);
     uint64_t seq = skpi_journal_seq(j);
-    size_t n1, n2;
-    char *want = bytes_of(t, &n1);
-    ck_assert_status(skpi_journal_close(j), SKPI_OK);
-    skpi_tracker_free(t);
-    t = open_state(&j, SKPI_FSYNC_EVERYSEC, 0, NULL);
+    t = reopen_same(t, &j, SKPI_FSYNC_EVERYSEC);
     ck_assert_uint_eq(skpi_journal_seq(j), seq);
-    char *got = bytes_of(t, &n2);
-    ck_assert_uint_eq(n1, n2);
-    ck_assert(memcmp(want, got, n1) == 0);
-    skpi_free(want);
-    skpi_free(got);
     /* Recording goes on after reopening, replies to old messages too. */
     ck_assert_status(skpi_record_reply(t, 0, "m20", D0 + 99999), SKPI_OK);
     ck_assert_status(skpi_journal_close(j), SKPI_OK);
@@ -142,16 +142,7 @@ START_TEST(test_crash_between_snapshot_and_new_journal)
     skpi_tracker *t = open_state(&j, SKPI_FSYNC_NONE, 0, NULL);
     record_some(t, 0, 10);
     ck_assert_status(skpi_tracker_save(t, path, NULL), SKPI_OK);
-    size_t n1, n2;
-    char *want = bytes_of(t, &n1);
-    ck_assert_status(skpi_journal_close(j), SKPI_OK);
-    skpi_tracker_free(t);
-    t = open_state(&j, SKPI_FSYNC_NONE, 0, NULL);
-    char *got = bytes_of(t, &n2);
-    ck_assert_uint_eq(n1, n2);
-    ck_assert(memcmp(want, got, n1) == 0);
-    skpi_free(want);
-    skpi_free(got);
+    t = reopen_same(t, &j, SKPI_FSYNC_NONE);
     ck_assert_status(skpi_journal_close(j), SKPI_OK);
     skpi_tracker_free(t);
 }
@@ -273,16 +264,7 @@ START_TEST(test_threads_replay)
     ck_assert_ptr_null(ra);
     ck_assert_ptr_null(rb);
     ck_assert_uint_eq(skpi_journal_seq(j), 2000);
-    size_t n1, n2;
-    char *want = bytes_of(t, &n1);
-    ck_assert_status(skpi_journal_close(j), SKPI_OK);
-    skpi_tracker_free(t);
-    t = open_state(&j, SKPI_FSYNC_NONE, 0, NULL);
-    char *got = bytes_of(t, &n2);
-    ck_assert_uint_eq(n1, n2);
-    ck_assert(memcmp(want, got, n1) == 0);
-    skpi_free(want);
-    skpi_free(got);
+    t = reopen_same(t, &j, SKPI_FSYNC_NONE);
     ck_assert_status(skpi_journal_close(j), SKPI_OK);
     skpi_tracker_free(t);
 }
