@@ -46,6 +46,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "socialkpi_version.h"
 
@@ -104,7 +105,10 @@ typedef enum skpi_status {
     SKPI_ECORRUPT = 27,   /* a field holds a value no valid input can have */
     SKPI_EIO = 28,        /* reading or writing a file failed (see errno) */
     SKPI_EINCOMPAT = 29,  /* trackers differ in zone, buckets, scale or sketches */
-    SKPI_EJOURNAL = 30    /* an earlier journal write failed: recording is stopped */
+    SKPI_EJOURNAL = 30,   /* an earlier journal write failed: recording is stopped */
+    SKPI_ESYNTAX = 31,    /* a text input is malformed (CSV quoting, field count, header) */
+    SKPI_EUTF8 = 32,      /* a text input is not valid UTF-8 */
+    SKPI_EFIELD = 33      /* a CSV field is missing, empty where required, or unknown */
 } skpi_status;
 
 /**
@@ -1156,6 +1160,188 @@ SKPI_API skpi_status skpi_report_json(const skpi_tracker *t, int64_t from,
                                       int64_t to, const uint32_t *platforms,
                                       size_t n_platforms, unsigned flags,
                                       char **out, size_t *len);
+
+/* ===================================================================== */
+/* Report writers: CSV, OpenMetrics / Prometheus text, HTML             */
+/* ===================================================================== */
+
+/*
+ * Each writer renders the report of [from, to) (filtered as
+ * skpi_report_new()) into a NUL-terminated UTF-8 buffer: on success *out
+ * receives it (owned by the caller, freed with skpi_free()) and *len (if
+ * len is not NULL) its length without the NUL.  They return SKPI_OK, the
+ * errors of skpi_report_new(), SKPI_EOPTION (unknown flag bits) or
+ * SKPI_ENOMEM, and are thread-safe as skpi_report_new().  Writers read
+ * through the report getters only.
+ */
+
+/**
+ * CSV for spreadsheets (RFC 4180, CRLF line ends, UTF-8, header row): one
+ * row per bucket x platform x category, buckets in time order, then
+ * platforms and categories by id.  doc/report-csv.md documents the
+ * columns.
+ */
+SKPI_API skpi_status skpi_report_csv(const skpi_tracker *t, int64_t from,
+                                     int64_t to, const uint32_t *platforms,
+                                     size_t n_platforms, unsigned flags,
+                                     char **out, size_t *len);
+
+#define SKPI_OPENMETRICS_PROMETHEUS 1u /* Prometheus text format 0.0.4 */
+
+/** The HTTP Content-Type of each exposition format. */
+#define SKPI_OPENMETRICS_CONTENT_TYPE \
+    "application/openmetrics-text; version=1.0.0; charset=utf-8"
+#define SKPI_PROMETHEUS_CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
+
+/**
+ * The report as OpenMetrics 1.0 text (ending in "# EOF"), or, with
+ * SKPI_OPENMETRICS_PROMETHEUS, the Prometheus text format 0.0.4.  Counters
+ * end in _total and count the range; followers, rates and backlog are
+ * gauges; first-response time is a histogram whose buckets are the
+ * tracker's SLA targets.  Series are unique and sorted; no timestamps.
+ * doc/openmetrics.md lists every metric family.
+ */
+SKPI_API skpi_status skpi_report_openmetrics(const skpi_tracker *t,
+                                             int64_t from, int64_t to,
+                                             const uint32_t *platforms,
+                                             size_t n_platforms,
+                                             unsigned flags, char **out,
+                                             size_t *len);
+
+#define SKPI_HTML_NO_CHANGE 1u /* leave out the change against the previous period */
+
+/**
+ * The report as one self-contained HTML page for people (inline CSS and
+ * SVG, no script, nothing fetched): KPI tiles with the change against the
+ * previous period, messages per month by category, followers per platform
+ * over time, the first-response-time distribution and CSAT.
+ * doc/report-html.md describes it.
+ */
+SKPI_API skpi_status skpi_report_html(const skpi_tracker *t, int64_t from,
+                                      int64_t to, const uint32_t *platforms,
+                                      size_t n_platforms, unsigned flags,
+                                      char **out, size_t *len);
+
+/**
+ * The smallest range of whole buckets [*from, *to) that holds every
+ * event recorded (and every waiting message), for reports "of everything".
+ * Returns SKPI_OK, SKPI_EINVAL or SKPI_ENODATA (nothing recorded;
+ * out-parameters untouched).  Thread-safe as skpi_report_new().
+ */
+SKPI_API skpi_status skpi_tracker_extent(const skpi_tracker *t, int64_t *from,
+                                         int64_t *to);
+
+/* ===================================================================== */
+/* CSV event logs                                                        */
+/* ===================================================================== */
+
+/*
+ * Event logs exported from platform tools, as CSV (RFC 4180: quoted
+ * fields, doubled quotes, CRLF or LF, line breaks inside quotes; UTF-8,
+ * a leading BOM accepted).  The header row names the columns, in any
+ * order; unknown columns are ignored:
+ *
+ *   time,platform,event,category,count,actor,ref,value
+ *
+ * `time` and `platform` and `event` are required.  doc/csv-events.md
+ * specifies each event (message, reply, engagement, post, followers,
+ * follower, rating) with an example file.
+ *
+ * Strict mode (the default) applies the whole input or nothing: if any
+ * row is bad, the tracker is left unchanged.  Lenient mode
+ * (SKPI_CSV_LENIENT) applies the good rows and skips the bad ones.  Rows
+ * whose event the tracker refuses but counts (SKPI_EDUPLICATE,
+ * SKPI_EUNMATCHED, SKPI_EORDER for a reply) are applied: the tracker
+ * counts them as anomalies.
+ */
+#define SKPI_CSV_LENIENT 1u   /* skip bad rows instead of refusing the input */
+#define SKPI_CSV_ALLOW_NEW 2u /* register unknown platforms, categories (in
+                                 group "inquiry", expecting an answer) and
+                                 engagement kinds instead of refusing them */
+
+/**
+ * What an ingestion did.  The caller owns it and sets `rejects` (an array
+ * of `max_rejects` entries, or NULL and 0) before the first call; the
+ * library fills the rest, adding to the counts over successive calls of
+ * one reader.  Initialise it to zero first: new fields are only ever
+ * added at the end.
+ */
+typedef struct skpi_csv_result {
+    skpi_error *rejects;    /* caller's array for the first rejected rows */
+    size_t max_rejects;     /* its length */
+    size_t n_rejects;       /* entries filled (<= max_rejects) */
+    uint64_t rows_read;     /* data rows read; the header row is not counted */
+    uint64_t rows_applied;  /* rows applied (strict mode: 0 until the end) */
+    uint64_t rows_rejected; /* bad rows; read = applied + rejected once done */
+    uint64_t anomalies;     /* applied rows counted as anomalies */
+    uint64_t registered;    /* taxonomy entries added by SKPI_CSV_ALLOW_NEW */
+    uint64_t bytes;         /* input bytes consumed */
+    skpi_error error;       /* why the call failed, when it returns an error */
+} skpi_csv_result;
+
+/*
+ * A streaming reader: feed the input in chunks of any size (a row may span
+ * chunks), then finish.  It keeps no more than the row being read, so
+ * memory does not grow with the input.  In strict mode it records into a
+ * private copy of the tracker, put in place by skpi_csv_reader_finish();
+ * no other call may change the tracker meanwhile (as for
+ * skpi_tracker_merge()), and a journalled tracker is refused with
+ * SKPI_EJOURNAL (use lenient mode, which records row by row, journalled).
+ */
+typedef struct skpi_csv_reader skpi_csv_reader;
+
+/**
+ * Start reading an event log into `t` with `flags` (SKPI_CSV_*).
+ * Returns SKPI_OK, SKPI_EINVAL, SKPI_EOPTION (unknown flag bits),
+ * SKPI_EJOURNAL (strict mode on a journalled tracker) or SKPI_ENOMEM.  The
+ * caller owns *out and frees it with skpi_csv_reader_free(); the tracker
+ * must outlive it.
+ */
+SKPI_API skpi_status skpi_csv_reader_new(skpi_tracker *t, unsigned flags,
+                                         skpi_csv_reader **out);
+
+/**
+ * Parse the next `len` bytes.  Every complete row is checked and, in
+ * lenient mode, applied; counts and rejects go to *res.  Returns SKPI_OK
+ * (bad rows are reported in *res, not here), or an error that ends the
+ * input, with res->error filled: SKPI_ESYNTAX, SKPI_EUTF8 or SKPI_EFIELD
+ * in the header row (a missing required column, a column named twice),
+ * SKPI_ENOMEM, SKPI_EINVAL; after such an error every call returns it
+ * again.
+ */
+SKPI_API skpi_status skpi_csv_reader_feed(skpi_csv_reader *r, const void *buf,
+                                          size_t len, skpi_csv_result *res);
+
+/**
+ * End the input: the last row may lack its line break; an unterminated
+ * quoted field is SKPI_ESYNTAX (a rejected row).  In strict mode, apply
+ * everything if no row was rejected.  Returns SKPI_OK when the input was
+ * applied (lenient mode: its good rows), or, in strict mode, the status of
+ * the first rejected row, with res->error a copy of it and the tracker
+ * unchanged; or the errors of skpi_csv_reader_feed().  Calling it twice
+ * gives SKPI_EINVAL.
+ */
+SKPI_API skpi_status skpi_csv_reader_finish(skpi_csv_reader *r,
+                                            skpi_csv_result *res);
+
+/** Free a reader (finished or not: unfinished input is dropped). */
+SKPI_API void skpi_csv_reader_free(skpi_csv_reader *r);
+
+/**
+ * Read a whole event log from memory, a FILE * open for reading, or a file
+ * at `path`: a reader fed with it and finished.  Return as
+ * skpi_csv_reader_finish(), and SKPI_EIO (res->error names the file) when
+ * reading fails.  The FILE * stays open and is read to its end.
+ */
+SKPI_API skpi_status skpi_csv_ingest_buffer(skpi_tracker *t, const void *buf,
+                                            size_t len, unsigned flags,
+                                            skpi_csv_result *res);
+SKPI_API skpi_status skpi_csv_ingest_file(skpi_tracker *t, FILE *f,
+                                          unsigned flags,
+                                          skpi_csv_result *res);
+SKPI_API skpi_status skpi_csv_ingest_path(skpi_tracker *t, const char *path,
+                                          unsigned flags,
+                                          skpi_csv_result *res);
 
 #ifdef __cplusplus
 }

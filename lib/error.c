@@ -41,7 +41,10 @@
     X(SKPI_ECORRUPT, "a field holds an impossible value")                     \
     X(SKPI_EIO, "file input/output failed")                                   \
     X(SKPI_EINCOMPAT, "trackers are incompatible (zone, buckets, scale or sketches)") \
-    X(SKPI_EJOURNAL, "the journal failed earlier; recording is stopped")
+    X(SKPI_EJOURNAL, "the journal failed earlier; recording is stopped")     \
+    X(SKPI_ESYNTAX, "malformed text input (CSV quoting, field count or header)") \
+    X(SKPI_EUTF8, "text input is not valid UTF-8")                            \
+    X(SKPI_EFIELD, "a field is missing, empty or holds an unknown value")
 
 #define SKPI__MSG(code, text) [code] = text,
 #define SKPI__NAME(code, text) [code] = #code,

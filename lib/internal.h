@@ -590,6 +590,20 @@ static inline bool skpi__range_ok(const skpi_tracker *t, int64_t v)
     return v >= t->range_min && v <= t->range_max;
 }
 
+/*
+ * A deep copy of t, through its snapshot (lib/snapshot.c): same options,
+ * taxonomy, buckets, sketches, waiting messages and late answers; no
+ * journal.  SKPI_ENOMEM.
+ */
+skpi_status skpi__tracker_clone(const skpi_tracker *t, skpi_tracker **out);
+
+/*
+ * Exchange the contents of two trackers of equal options (the result of
+ * skpi__tracker_clone() and its original), leaving locks and journals in
+ * place.  Cannot fail; no other call may use either tracker meanwhile.
+ */
+void skpi__tracker_swap(skpi_tracker *a, skpi_tracker *b);
+
 /* Check a time against [SKPI_TIME_MIN, SKPI_TIME_MAX). */
 static inline bool skpi__time_ok(int64_t t)
 {

@@ -1157,7 +1157,7 @@ static bool compatible(const skpi_tracker *a, const skpi_tracker *b)
 
 /* Exchange the contents of two trackers of the same options, leaving
  * their locks in place (a mutex must not move). */
-static void swap_contents(skpi_tracker *a, skpi_tracker *b)
+void skpi__tracker_swap(skpi_tracker *a, skpi_tracker *b)
 {
     for (int d = 0; d < SKPI__NDIMS; d++) {
         skpi__entry *e = a->dims[d].entries;
@@ -1185,6 +1185,17 @@ static void swap_contents(skpi_tracker *a, skpi_tracker *b)
     b->late.used = used;
 }
 
+skpi_status skpi__tracker_clone(const skpi_tracker *t, skpi_tracker **out)
+{
+    char *bytes = NULL;
+    size_t len = 0;
+    skpi_status st = skpi_tracker_to_bytes(t, &bytes, &len);
+    if (st == SKPI_OK)
+        st = skpi_tracker_from_bytes(bytes, len, out, NULL);
+    skpi_free(bytes);
+    return st;
+}
+
 skpi_status skpi_tracker_merge(skpi_tracker *dst, const skpi_tracker *src)
 {
     if (dst == NULL || src == NULL)
@@ -1210,7 +1221,7 @@ skpi_status skpi_tracker_merge(skpi_tracker *dst, const skpi_tracker *src)
     skpi_free(mine);
     skpi_free(theirs);
     if (st == SKPI_OK)
-        swap_contents(dst, next);
+        skpi__tracker_swap(dst, next);
     skpi_tracker_free(next);
     return st;
 }

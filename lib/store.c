@@ -543,3 +543,57 @@ void skpi__store_free(skpi_tracker *t)
         atomic_store_explicit(&t->shards[s], NULL, memory_order_relaxed);
     }
 }
+
+/* ===================================================================== */
+/* Extent                                                                */
+/* ===================================================================== */
+
+/* Widen [*lo, *hi] by the buckets of page `page_no` of series (f, slot)
+ * whose cells are not all zero, in any shard. */
+static void page_extent(const skpi_tracker *t, enum skpi__family f,
+                        size_t slot, int64_t page_no, int64_t *lo, int64_t *hi)
+{
+    size_t width = t->width[f];
+    for (unsigned s = 0; s < SKPI__SHARDS; s++) {
+        const _Atomic int64_t *page = skpi__page_of_shard(t, s, f, slot, page_no);
+        if (page == NULL)
+            continue;
+        for (size_t i = 0; i < SKPI__PAGE_LEN; i++) {
+            int64_t b = (page_no << SKPI__PAGE_BITS) + (int64_t)i;
+            if (b >= *lo && b <= *hi)
+                continue; /* already inside */
+            for (size_t c = 0; c < width; c++) {
+                if (atomic_load_explicit(&page[i * width + c],
+                                         memory_order_relaxed) != 0) {
+                    if (*lo < 0 || b < *lo)
+                        *lo = b;
+                    if (b > *hi)
+                        *hi = b;
+                    break;
+                }
+            }
+        }
+    }
+}
+
+skpi_status skpi_tracker_extent(const skpi_tracker *t, int64_t *from,
+                                int64_t *to)
+{
+    if (t == NULL || from == NULL || to == NULL)
+        return SKPI_EINVAL;
+    int64_t lo = -1, hi = -1;
+    for (int f = 0; f < SKPI__NFAMILIES; f++) {
+        size_t n = skpi__family_slots((enum skpi__family)f);
+        for (size_t slot = 0; slot < n; slot++) {
+            for (int64_t pg = skpi__page_next(t, (enum skpi__family)f, slot, 0);
+                 pg >= 0;
+                 pg = skpi__page_next(t, (enum skpi__family)f, slot, pg + 1))
+                page_extent(t, (enum skpi__family)f, slot, pg, &lo, &hi);
+        }
+    }
+    if (lo < 0)
+        return SKPI_ENODATA;
+    *from = skpi__bucket_start(t, lo);
+    *to = skpi__bucket_start(t, hi + 1);
+    return SKPI_OK;
+}

@@ -172,6 +172,19 @@ TABLE: Dict[str, Tuple[Any, Tuple[Any, ...]]] = {
     "skpi_journal_close": (_S, (_H,)),
     # JSON report
     "skpi_report_json": (_S, (_H, c_int64, c_int64, _U32P, c_size_t, c_uint, _HP, _SIZEP)),
+    # report writers
+    "skpi_report_csv": (_S, (_H, c_int64, c_int64, _U32P, c_size_t, c_uint, _HP, _SIZEP)),
+    "skpi_report_openmetrics": (_S, (_H, c_int64, c_int64, _U32P, c_size_t, c_uint, _HP, _SIZEP)),
+    "skpi_report_html": (_S, (_H, c_int64, c_int64, _U32P, c_size_t, c_uint, _HP, _SIZEP)),
+    "skpi_tracker_extent": (_S, (_H, _I64P, _I64P)),
+    # CSV event logs (the result struct travels as a pointer: CsvResult)
+    "skpi_csv_reader_new": (_S, (_H, c_uint, _HP)),
+    "skpi_csv_reader_feed": (_S, (_H, c_void_p, c_size_t, c_void_p)),
+    "skpi_csv_reader_finish": (_S, (_H, c_void_p)),
+    "skpi_csv_reader_free": (None, (_H,)),
+    "skpi_csv_ingest_buffer": (_S, (_H, c_void_p, c_size_t, c_uint, c_void_p)),
+    "skpi_csv_ingest_file": (_S, (_H, c_void_p, c_uint, c_void_p)),
+    "skpi_csv_ingest_path": (_S, (_H, c_char_p, c_uint, c_void_p)),
 }
 
 #: The recording functions: the only ones in ``fast``.

@@ -44,6 +44,7 @@ __all__ = [
     "BufferSizeError", "IdError", "DuplicateError", "UnmatchedError",
     "FormatError", "VersionError", "ChecksumError", "TruncatedError",
     "CorruptError", "IOFailureError", "IncompatibleError", "JournalError",
+    "CSVSyntaxError", "EncodingError", "FieldError",
     "by_status", "by_name", "strerror", "status_name", "error_for",
 ]
 
@@ -282,6 +283,23 @@ class IncompatibleError(SocialKPIError, ValueError):
 class JournalError(SocialKPIError):
     """An earlier journal write failed: recording is stopped (SKPI_EJOURNAL)."""
     name = "SKPI_EJOURNAL"
+
+
+class CSVSyntaxError(SocialKPIError, ValueError):
+    """A text input is malformed: CSV quoting, field count or header
+    (SKPI_ESYNTAX)."""
+    name = "SKPI_ESYNTAX"
+
+
+class EncodingError(SocialKPIError, ValueError):
+    """A text input is not valid UTF-8 (SKPI_EUTF8)."""
+    name = "SKPI_EUTF8"
+
+
+class FieldError(SocialKPIError, ValueError):
+    """A CSV field is missing, empty where required, or unknown
+    (SKPI_EFIELD)."""
+    name = "SKPI_EFIELD"
 
 
 #: status code -> exception class, for every code the loaded library knows.

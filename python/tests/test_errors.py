@@ -48,6 +48,9 @@ EXPECTED = {
     "SKPI_EIO": (socialkpi.IOFailureError, OSError),
     "SKPI_EINCOMPAT": (socialkpi.IncompatibleError, ValueError),
     "SKPI_EJOURNAL": (socialkpi.JournalError, None),
+    "SKPI_ESYNTAX": (socialkpi.CSVSyntaxError, ValueError),
+    "SKPI_EUTF8": (socialkpi.EncodingError, ValueError),
+    "SKPI_EFIELD": (socialkpi.FieldError, ValueError),
 }
 
 
