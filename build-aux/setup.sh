@@ -2,7 +2,8 @@
 # build-aux/setup.sh -- make a fresh Debian 12 machine ready and configure.
 #
 # Installs with apt-get only what is missing (the compiler, autotools,
-# pkg-config, Check), generates the build system if needed, and runs
+# pkg-config, Check, and the tools the tests drive: promtool, the Python
+# Prometheus client, Chromium), generates the build system if needed, and runs
 # ./configure with any arguments given.  Safe to run again: it then only
 # re-configures.  README.md's two commands start with it.
 set -eu
@@ -24,6 +25,15 @@ have python3 || need="$need python3"
 if ! have pkg-config || ! pkg-config --exists check 2>/dev/null; then
     need="$need check"
 fi
+# The report writers' tests: promtool and the Python OpenMetrics parser check
+# the exposition, headless Chromium renders the HTML report (with fonts that
+# cover Arabic labels).
+have promtool || need="$need prometheus"
+[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import prometheus_client' 2>/dev/null ||
+    need="$need python3-prometheus-client"
+have chromium || need="$need chromium"
+[ -d /usr/share/fonts/truetype/noto ] || need="$need fonts-noto-core"
+[ -d /usr/share/fonts/truetype/dejavu ] || need="$need fonts-dejavu-core"
 # IANA zones are read from the system's compiled tzdata (tests use them).
 [ -f /usr/share/zoneinfo/Europe/London ] || need="$need tzdata"
 if [ -n "$need" ]; then
