@@ -130,6 +130,8 @@ TABLE: Dict[str, Tuple[Any, Tuple[Any, ...]]] = {
     "skpi_record_reply_slug": (_S, (_H, c_char_p, c_char_p, c_int64)),
     "skpi_record_engagement_by_slug": (_S, (_H, c_char_p, c_char_p, c_int64, c_int64, c_char_p)),
     "skpi_record_follower_slug": (_S, (_H, c_char_p, c_int64, c_char_p)),
+    # batches (the skpi_batch struct travels as a pointer)
+    "skpi_record_batch": (_S, (_H, c_void_p, c_uint, _SIZEP, POINTER(c_uint64))),
     # times and periods
     "skpi_time_parse": (_S, (c_char_p, _I64P)),
     "skpi_time_format": (_S, (_H, c_int64, c_char_p, c_size_t)),
