@@ -844,32 +844,129 @@ static skpi_status expect(skpi_status got, skpi_status want)
     return got != SKPI_OK ? got : SKPI_EINVAL;
 }
 
-static skpi_status record_messages(skpi_tracker *t, const demo_plan *p, demo_seen *authors)
+/*
+ * Where the plan goes: recorded into a tracker, or written as a CSV event
+ * log (doc/csv-events.md) that gives the same tracker when ingested.  In
+ * CSV mode `t` only names things (slugs) and writes times in its zone.
+ * Each put_* returns what the recording call returns, and takes the status
+ * a refused-but-counted event must give (`want`).
+ */
+typedef struct demo_sink {
+    skpi_tracker *t;
+    FILE *csv; /* NULL: record into t */
+} demo_sink;
+
+/* One CSV row; the text fields (slugs and the demo's ids) need no quoting. */
+static skpi_status put_row(const demo_sink *s, uint32_t platform, int64_t time,
+                           const char *event, const char *sub, int64_t count,
+                           const char *actor, const char *ref, int64_t value)
+{
+    char when[SKPI_TIME_BUFSIZE], num[24] = "", val[24] = "";
+    skpi_status st = skpi_time_format(s->t, time, when, sizeof when);
+    if (st != SKPI_OK)
+        return st;
+    if (count != 1)
+        snprintf(num, sizeof num, "%lld", (long long)count);
+    if (value >= 0)
+        snprintf(val, sizeof val, "%lld", (long long)value);
+    if (fprintf(s->csv, "%s,%s,%s,%s,%s,%s,%s,%s\n", when,
+                skpi_taxonomy_slug(s->t, SKPI_PLATFORM, platform), event,
+                sub != NULL ? sub : "", num, actor != NULL ? actor : "",
+                ref != NULL ? ref : "", val) < 0)
+        return SKPI_EIO;
+    return SKPI_OK;
+}
+
+static skpi_status put_message_id(const demo_sink *s, uint32_t platform,
+                                  uint32_t category, int64_t time, const char *id,
+                                  const char *author, skpi_status want)
+{
+    if (s->csv != NULL)
+        return put_row(s, platform, time, "message",
+                       skpi_taxonomy_slug(s->t, SKPI_CATEGORY, category), 1, author,
+                       id, -1);
+    return expect(skpi_record_message_id(s->t, platform, category, time, id, author),
+                  want);
+}
+
+static skpi_status put_reply(const demo_sink *s, uint32_t platform, const char *id,
+                             int64_t time, skpi_status want)
+{
+    if (s->csv != NULL)
+        return put_row(s, platform, time, "reply", NULL, 1, NULL, id, -1);
+    return expect(skpi_record_reply(s->t, platform, id, time), want);
+}
+
+static skpi_status put_rating(const demo_sink *s, uint32_t platform, int64_t time,
+                              int score)
+{
+    if (s->csv != NULL)
+        return put_row(s, platform, time, "rating", NULL, 1, NULL, NULL, score);
+    return skpi_record_rating(s->t, platform, time, score);
+}
+
+/* Engagements of `kind`, by `person` when not NULL. */
+static skpi_status put_engagement(const demo_sink *s, uint32_t platform, uint32_t kind,
+                                  int64_t time, int64_t count, const char *person)
+{
+    if (s->csv != NULL)
+        return put_row(s, platform, time, "engagement",
+                       skpi_taxonomy_slug(s->t, SKPI_KIND, kind), count, person, NULL,
+                       -1);
+    if (person != NULL)
+        return skpi_record_engagement_by(s->t, platform, kind, time, count, person);
+    return skpi_record_engagement(s->t, platform, kind, time, count);
+}
+
+static skpi_status put_posts(const demo_sink *s, uint32_t platform, int64_t time,
+                             int64_t count)
+{
+    if (s->csv != NULL)
+        return put_row(s, platform, time, "post", NULL, count, NULL, NULL, -1);
+    return skpi_record_posts(s->t, platform, time, count);
+}
+
+static skpi_status put_followers(const demo_sink *s, uint32_t platform, int64_t time,
+                                 int64_t tally)
+{
+    if (s->csv != NULL)
+        return put_row(s, platform, time, "followers", NULL, 1, NULL, NULL, tally);
+    return skpi_record_followers(s->t, platform, time, tally);
+}
+
+static skpi_status put_follower(const demo_sink *s, uint32_t platform, int64_t time,
+                                const char *person)
+{
+    if (s->csv != NULL)
+        return put_row(s, platform, time, "follower", NULL, 1, person, NULL, -1);
+    return skpi_record_follower(s->t, platform, time, person);
+}
+
+static skpi_status record_messages(const demo_sink *s, const demo_plan *p,
+                                   demo_seen *authors)
 {
     char id[MESSAGE_ID_SIZE], who[PERSON_ID_SIZE];
     for (size_t i = 0; i < p->n_msg; i++) {
         const demo_message *msg = &p->msg[i];
         message_id(msg, id);
         person_id(author_person(msg->author), who);
-        TRY(skpi_record_message_id(t, msg->platform, msg->category, msg->received,
-                                   id, who));
+        TRY(put_message_id(s, msg->platform, msg->category, msg->received, id, who,
+                           SKPI_OK));
         seen_mark(authors, (int)msg->platform, msg->author);
         if (msg->duplicate)
-            TRY(expect(skpi_record_message_id(t, msg->platform, msg->category,
-                                              msg->received, id, who),
-                       SKPI_EDUPLICATE));
+            TRY(put_message_id(s, msg->platform, msg->category, msg->received, id,
+                               who, SKPI_EDUPLICATE));
         if (msg->replied >= 0)
-            TRY(skpi_record_reply(t, msg->platform, id, msg->replied));
+            TRY(put_reply(s, msg->platform, id, msg->replied, SKPI_OK));
         if (msg->again >= 0) /* counted as a later reply */
-            TRY(skpi_record_reply(t, msg->platform, id, msg->again));
+            TRY(put_reply(s, msg->platform, id, msg->again, SKPI_OK));
         if (msg->score > 0)
-            TRY(skpi_record_rating(t, msg->platform, msg->rated, msg->score));
+            TRY(put_rating(s, msg->platform, msg->rated, msg->score));
     }
     for (int k = 0; k < DEMO_DELETED; k++) {
         message_id(&p->deleted[k], id);
-        TRY(expect(skpi_record_reply(t, p->deleted[k].platform, id,
-                                     p->deleted[k].replied),
-                   SKPI_EUNMATCHED));
+        TRY(put_reply(s, p->deleted[k].platform, id, p->deleted[k].replied,
+                      SKPI_EUNMATCHED));
     }
     return SKPI_OK;
 }
@@ -883,7 +980,7 @@ static int by_person(const void *a, const void *b)
 /* The `n` comments of platform pl on day d, one row per commenter: who
  * comments is drawn for each comment, and a commenter's comments of the
  * day make one row.  `buf` holds n persons. */
-static skpi_status record_commenters(skpi_tracker *t, const demo_plan *p, int pl, int d,
+static skpi_status record_commenters(const demo_sink *s, const demo_plan *p, int pl, int d,
                                      int64_t n, demo_rng *g, uint32_t *buf,
                                      demo_seen *seen, int64_t *rows)
 {
@@ -903,8 +1000,8 @@ static skpi_status record_commenters(skpi_tracker *t, const demo_plan *p, int pl
         for (j = i + 1; j < n && buf[j] == buf[i]; j++) {
         }
         person_id(buf[i], who);
-        TRY(skpi_record_engagement_by(t, dp->id, SKPI_KIND_COMMENT, p->day[d] + 12 * 3600,
-                                      j - i, who));
+        TRY(put_engagement(s, dp->id, SKPI_KIND_COMMENT, p->day[d] + 12 * 3600, j - i,
+                           who));
         seen_mark(seen, pl, buf[i]);
         (*rows)++;
     }
@@ -913,7 +1010,7 @@ static skpi_status record_commenters(skpi_tracker *t, const demo_plan *p, int pl
 
 /* Posts, engagement and follower tallies, day by day; with `g` (the
  * DEMO_ENGAGER_IDS generator) comments by commenter. */
-static skpi_status record_days(skpi_tracker *t, const demo_plan *p, demo_rng *g,
+static skpi_status record_days(const demo_sink *s, const demo_plan *p, demo_rng *g,
                                demo_seen *engagers, int64_t *rows)
 {
     uint32_t *buf = NULL;
@@ -936,20 +1033,20 @@ static skpi_status record_days(skpi_tracker *t, const demo_plan *p, demo_rng *g,
             /* Posts go out in the morning; engagement is one aggregated
              * row per kind and day (comments, with g, one per commenter);
              * followers are read late at night. */
-            st = skpi_record_posts(t, id, p->day[d] + 9 * 3600, p->posts[pl][d]);
+            st = put_posts(s, id, p->day[d] + 9 * 3600, p->posts[pl][d]);
             for (int k = 0; k < N_KINDS && st == SKPI_OK; k++) {
                 int64_t n = p->engagement[pl][k][d];
                 if (n == 0)
                     continue;
                 if (g != NULL && demo_kinds[k].id == SKPI_KIND_COMMENT)
-                    st = record_commenters(t, p, pl, d, n, g, buf, engagers, rows);
+                    st = record_commenters(s, p, pl, d, n, g, buf, engagers, rows);
                 else
-                    st = skpi_record_engagement(t, id, demo_kinds[k].id,
-                                                p->day[d] + 12 * 3600, n);
+                    st = put_engagement(s, id, demo_kinds[k].id,
+                                        p->day[d] + 12 * 3600, n, NULL);
             }
             if (st == SKPI_OK)
-                st = skpi_record_followers(t, id, p->day[d + 1] - 1800,
-                                           p->followers[pl][d]);
+                st = put_followers(s, id, p->day[d + 1] - 1800,
+                                   p->followers[pl][d]);
         }
     }
     free(buf);
@@ -958,7 +1055,7 @@ static skpi_status record_days(skpi_tracker *t, const demo_plan *p, demo_rng *g,
 
 /* The follower lists of the last day, read with the last tallies: every
  * person of a platform's range, once. */
-static skpi_status record_follower_lists(skpi_tracker *t, const demo_plan *p,
+static skpi_status record_follower_lists(const demo_sink *s, const demo_plan *p,
                                          demo_seen *seen)
 {
     char who[PERSON_ID_SIZE];
@@ -967,14 +1064,14 @@ static skpi_status record_follower_lists(skpi_tracker *t, const demo_plan *p,
         const struct demo_platform *dp = &demo_platforms[pl];
         for (uint32_t person = dp->follow_lo; person < dp->follow_hi; person++) {
             person_id(person, who);
-            TRY(skpi_record_follower(t, dp->id, at, who));
+            TRY(put_follower(s, dp->id, at, who));
             seen_mark(seen, pl, person);
         }
     }
     return SKPI_OK;
 }
 
-static skpi_status record_plan(skpi_tracker *t, const demo_plan *p, unsigned flags,
+static skpi_status record_plan(const demo_sink *s, const demo_plan *p, unsigned flags,
                                demo_truth *tr)
 {
     demo_rng g_people = {DEMO_SEED_PEOPLE};
@@ -990,12 +1087,12 @@ static skpi_status record_plan(skpi_tracker *t, const demo_plan *p, unsigned fla
         free(authors.on);
         return st;
     }
-    st = record_messages(t, p, &authors);
+    st = record_messages(s, p, &authors);
     if (tr != NULL)
         seen_take(&authors, &tr->authors, tr->authors_by_platform);
     if (st == SKPI_OK) {
         int64_t rows = 0;
-        st = record_days(t, p, (flags & DEMO_ENGAGER_IDS) ? &g_people : NULL, &seen,
+        st = record_days(s, p, (flags & DEMO_ENGAGER_IDS) ? &g_people : NULL, &seen,
                          &rows);
         if (tr != NULL) {
             seen_take(&seen, &tr->engagers, tr->engagers_by_platform);
@@ -1003,7 +1100,7 @@ static skpi_status record_plan(skpi_tracker *t, const demo_plan *p, unsigned fla
         }
     }
     if (st == SKPI_OK && (flags & DEMO_FOLLOWER_IDS)) {
-        st = record_follower_lists(t, p, &seen);
+        st = record_follower_lists(s, p, &seen);
         if (tr != NULL)
             seen_take(&seen, &tr->followers, tr->followers_by_platform);
     }
@@ -1015,6 +1112,11 @@ static skpi_status record_plan(skpi_tracker *t, const demo_plan *p, unsigned fla
 /* ===================================================================== */
 /* Public entry points                                                    */
 /* ===================================================================== */
+
+const char *demo_holiday(size_t i)
+{
+    return i < N_HOLIDAYS ? demo_holidays[i] : NULL;
+}
 
 const char *demo_period(void)
 {
@@ -1035,8 +1137,10 @@ skpi_status demo_options(skpi_options *o)
     return SKPI_OK;
 }
 
-skpi_status demo_build_truth(skpi_tracker *t, unsigned flags, demo_truth *truth)
+/* Plan the half year and send it to `s` (see demo_build_truth()). */
+static skpi_status demo_run(const demo_sink *s, unsigned flags, demo_truth *truth)
 {
+    skpi_tracker *t = s->t;
     demo_rng g = {DEMO_SEED}, g_ids = {DEMO_SEED_IDS};
     demo_truth tr;
     demo_plan *p;
@@ -1068,7 +1172,7 @@ skpi_status demo_build_truth(skpi_tracker *t, unsigned flags, demo_truth *truth)
     if (st == SKPI_OK)
         st = plan_ids(p, &g_ids);
     if (st == SKPI_OK)
-        st = record_plan(t, p, flags, truth != NULL ? &tr : NULL);
+        st = record_plan(s, p, flags, truth != NULL ? &tr : NULL);
     if (st == SKPI_OK && truth != NULL)
         st = truth_messages(p, &tr);
     if (st == SKPI_OK && truth != NULL)
@@ -1076,6 +1180,22 @@ skpi_status demo_build_truth(skpi_tracker *t, unsigned flags, demo_truth *truth)
     free(p->msg);
     free(p);
     return st;
+}
+
+skpi_status demo_build_truth(skpi_tracker *t, unsigned flags, demo_truth *truth)
+{
+    demo_sink s = {t, NULL};
+    return demo_run(&s, flags, truth);
+}
+
+skpi_status demo_write_csv(skpi_tracker *t, FILE *out, unsigned flags)
+{
+    demo_sink s = {t, out};
+    if (t == NULL || out == NULL)
+        return SKPI_EINVAL;
+    if (fputs("time,platform,event,category,count,actor,ref,value\n", out) < 0)
+        return SKPI_EIO;
+    return demo_run(&s, flags, NULL);
 }
 
 skpi_status demo_build(skpi_tracker *t, unsigned flags)

@@ -15,6 +15,8 @@
 #ifndef SKPI_EXAMPLES_DEMO_H
 #define SKPI_EXAMPLES_DEMO_H
 
+#include <stdio.h>
+
 #include <socialkpi.h>
 
 /* What demo_build() records beyond the default data set (flag bits). */
@@ -95,6 +97,21 @@ typedef struct demo_truth {
  */
 skpi_status demo_build_truth(skpi_tracker *t, unsigned flags,
                              demo_truth *truth);
+
+/**
+ * Write the demo half year as a CSV event log (doc/csv-events.md) to
+ * `out`: ingested in strict mode into an empty tracker made with
+ * demo_options(), it gives exactly the tracker demo_build(t, flags) gives.
+ * `t` (made with demo_options()) is only read: it names the platforms,
+ * categories and kinds, and gives the zone in which times are written.
+ * Returns SKPI_OK, SKPI_EINVAL, SKPI_EOPTION (as demo_build()), SKPI_ENOMEM
+ * or SKPI_EIO (writing failed; errno tells why).
+ */
+skpi_status demo_write_csv(skpi_tracker *t, FILE *out, unsigned flags);
+
+/** The demo desk's public holidays, "YYYY-MM-DD", i = 0, 1, ...; NULL
+ * after the last. */
+const char *demo_holiday(size_t i);
 
 /** The period the demo fills, "2024-H1" (a static string). */
 const char *demo_period(void);

@@ -1,38 +1,46 @@
 /*
  * skpi.c -- the command-line tool of libsocialkpi.
  *
- *   skpi --version | --help
- *   skpi demo [--format text|json]
- *   skpi help [COMMAND]
+ *   skpi ingest [OPTIONS] -o STATE FILE...   CSV event logs into a state file
+ *   skpi report [OPTIONS] STATE              the report of a period
+ *   skpi merge -o OUT STATE...               several state files into one
+ *   skpi sample [-o FILE] [--follower-ids]   the demo half year as an event log
+ *   skpi demo [--format FORMAT] [-o OUT]     the report of the demo half year
+ *   skpi help [COMMAND] | --version | --help
  *
  * Subcommands live in one table (`commands` below): each has a name, a
  * synopsis, a one-line summary, a help text and a function that receives
- * the arguments after its name.  Adding one (ingest, report, merge, sample,
- * serve) means writing that function and adding a row.
+ * the arguments after its name.  Options are parsed with getopt_long().
+ * A state file is a snapshot (doc/snapshot-format.md), written atomically.
  *
- * Exit status: 0 success, 1 a data or library error (a message on stderr
- * names the cause), 2 bad usage (a message and the usage on stderr).
+ * Exit status: 0 success, 1 a data, file or library error (a message on
+ * stderr names the file, and the line for CSV input), 2 bad usage (a
+ * message and the usage on stderr).  doc/skpi.1 is the manual.
  *
- * The tool uses only the public API in <socialkpi.h>; the text report reads
- * every figure through the report getters, and the JSON report is the
- * library's own skpi_report_json().
+ * The tool uses only the public API in <socialkpi.h>: the text report
+ * (textreport.c) reads every figure through the report getters, and the
+ * other formats are the library's own writers.
  */
+#define _GNU_SOURCE /* getopt_long, open_memstream, mkstemp */
+
 #include <errno.h>
-#include <math.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <socialkpi.h>
 
 #include "demo.h"
+#include "textreport.h"
 
 #define PROG "skpi"
 
 enum { EXIT_DATA = 1, EXIT_USAGE = 2 };
-
-typedef enum { FORMAT_TEXT, FORMAT_JSON } output_format;
 
 /* ===================================================================== */
 /* Messages                                                              */
@@ -57,877 +65,151 @@ static int finish_output(void)
     return EXIT_SUCCESS;
 }
 
+/* Report an error with the library's skpi_error: the file, where in it,
+ * and what. */
+static int fail_error(const char *file, const skpi_error *e)
+{
+    fprintf(stderr, "%s: %s", PROG, file);
+    if (e->line > 0)
+        fprintf(stderr, ":%lld", (long long)e->line);
+    if (e->column > 0)
+        fprintf(stderr, ":%lld", (long long)e->column);
+    else if (e->line <= 0 && e->offset >= 0)
+        fprintf(stderr, ": at byte %lld", (long long)e->offset);
+    fprintf(stderr, ": %s (%s)\n",
+            e->text[0] != '\0' ? e->text : skpi_strerror((skpi_status)e->status),
+            skpi_status_name((skpi_status)e->status));
+    return EXIT_DATA;
+}
+
 /* ===================================================================== */
-/* Formatting numbers                                                    */
+/* Output files                                                          */
 /* ===================================================================== */
 
 /*
- * Each formatter returns a small struct by value, so that calls can sit
- * inside one printf: `printf("%s", num(x).s)`.  The array lives until the
- * end of the full expression (C11 6.2.4p8).  No locale is involved.
+ * Write `len` bytes to `path` atomically: into a temporary file beside it,
+ * renamed over it once complete, so that a reader never sees half a
+ * report and a failure leaves the old file.  NULL or "-" means stdout.
  */
-typedef struct text {
-    char s[48];
-} text;
-
-/* An integer with thousands separators: 4829520 -> "4,829,520"; with
- * `sign`, positive numbers get a "+". */
-static text num_signed(int64_t v, int sign)
+static int write_output(const char *path, const char *data, size_t len)
 {
-    text t;
-    char digits[24];
-    /* The magnitude as unsigned, so that INT64_MIN works too. */
-    uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    size_t n = 0, o = 0;
-
-    do {
-        digits[n++] = (char)('0' + (int)(mag % 10u));
-        mag /= 10u;
-    } while (mag > 0);
-    if (v < 0)
-        t.s[o++] = '-';
-    else if (sign && v > 0)
-        t.s[o++] = '+';
-    while (n > 0) {
-        t.s[o++] = digits[--n];
-        if (n > 0 && n % 3 == 0)
-            t.s[o++] = ',';
+    if (path == NULL || strcmp(path, "-") == 0) {
+        fwrite(data, 1, len, stdout);
+        return finish_output();
     }
-    t.s[o] = '\0';
-    return t;
-}
-
-static text num(int64_t v)
-{
-    return num_signed(v, 0);
-}
-
-/* A rate as a percentage with one decimal, or "n/a" when it is undefined
- * (NaN: its denominator is zero); with `sign`, a growth: "+9.5 %". */
-static text pct_signed(double rate, int sign)
-{
-    text t;
-    if (isnan(rate))
-        snprintf(t.s, sizeof t.s, "n/a");
-    else if (sign)
-        snprintf(t.s, sizeof t.s, "%+.1f %%", rate * 100.0);
-    else
-        snprintf(t.s, sizeof t.s, "%.1f %%", rate * 100.0);
-    return t;
-}
-
-static text pct(double rate)
-{
-    return pct_signed(rate, 0);
-}
-
-/* A duration in the unit an SLA is usually stated in: "1 h", "30 min". */
-static text duration(int64_t seconds)
-{
-    text t;
-    if (seconds % 3600 == 0)
-        snprintf(t.s, sizeof t.s, "%lld h", (long long)(seconds / 3600));
-    else if (seconds % 60 == 0)
-        snprintf(t.s, sizeof t.s, "%lld min", (long long)(seconds / 60));
-    else
-        snprintf(t.s, sizeof t.s, "%lld s", (long long)seconds);
-    return t;
-}
-
-/*
- * A measured time span in the unit a reader takes in at a glance: "45 s",
- * "4.5 min", "37 min", "3.1 h", "16.4 h", "1.2 d", "182 d".  Spans under
- * ten minutes and hours or days under a hundred keep one decimal.  The
- * unit is chosen after rounding, so 59.7 s is "1.0 min", not "60 s".
- */
-static text span(double seconds)
-{
-    text t;
-    double m = seconds / 60.0, h = seconds / 3600.0, d = seconds / 86400.0;
-    if (isnan(seconds))
-        snprintf(t.s, sizeof t.s, "n/a");
-    else if (seconds < 59.5)
-        snprintf(t.s, sizeof t.s, "%.0f s", seconds);
-    else if (m < 9.95)
-        snprintf(t.s, sizeof t.s, "%.1f min", m);
-    else if (m < 59.5)
-        snprintf(t.s, sizeof t.s, "%.0f min", m);
-    else if (h < 23.95)
-        snprintf(t.s, sizeof t.s, "%.1f h", h);
-    else if (d < 99.95)
-        snprintf(t.s, sizeof t.s, "%.1f d", d);
-    else
-        snprintf(t.s, sizeof t.s, "%.0f d", d);
-    return t;
-}
-
-/* Columns that `s` takes: labels may be UTF-8 (Arabic ones must work), so
- * columns are counted in code points, not bytes. */
-static int columns(const char *s, size_t len)
-{
-    int cols = 0;
-    for (size_t i = 0; i < len; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80)
-            cols++;
-    return cols;
-}
-
-/* Print `s` left-aligned in `width` columns. */
-static void pad(FILE *out, const char *s, int width)
-{
-    fputs(s, out);
-    for (int cols = columns(s, strlen(s)); cols < width; cols++)
-        fputc(' ', out);
-}
-
-#define TEXT_WIDTH 78 /* a paragraph's lines, indent included, at most */
-
-/* Print `s` as a paragraph indented by two spaces, broken at spaces so
- * that lines keep to TEXT_WIDTH columns (a longer word gets a line of its
- * own).  Two spaces between words, as after a sentence, stay two; a tab is
- * a space that does not break ("±\t0.8\t%" stays on one line). */
-static void paragraph(FILE *out, const char *s)
-{
-    int col = 0, gap = 0;
-    while (*s != '\0') {
-        size_t word = strcspn(s, " ");
-        int w = columns(s, word);
-        if (col > 0 && col + gap + w > TEXT_WIDTH) {
-            fputc('\n', out);
-            col = 0;
-        }
-        if (col == 0) {
-            fputs("  ", out);
-            col = 2;
-        } else {
-            fprintf(out, "%*s", gap, "");
-            col += gap;
-        }
-        for (size_t i = 0; i < word; i++)
-            fputc(s[i] == '\t' ? ' ' : s[i], out);
-        col += w;
-        s += word;
-        for (gap = 0; *s == ' '; s++)
-            gap = gap < 2 ? gap + 1 : 2;
+    size_t n = strlen(path);
+    char *tmp = malloc(n + sizeof ".XXXXXX");
+    if (tmp == NULL)
+        return fail_status("cannot write the output", SKPI_ENOMEM);
+    memcpy(tmp, path, n);
+    memcpy(tmp + n, ".XXXXXX", sizeof ".XXXXXX");
+    int fd = mkstemp(tmp);
+    FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+    int ok = f != NULL && fwrite(data, 1, len, f) == len;
+    if (f != NULL)
+        ok = fclose(f) == 0 && ok;
+    else if (fd >= 0)
+        close(fd);
+    if (ok) {
+        (void)chmod(tmp, 0644);
+        ok = rename(tmp, path) == 0;
     }
-    if (col > 0)
-        fputc('\n', out);
+    if (!ok) {
+        fprintf(stderr, "%s: %s: cannot write: %s\n", PROG, path, strerror(errno));
+        if (fd >= 0)
+            unlink(tmp);
+    }
+    free(tmp);
+    return ok ? EXIT_SUCCESS : EXIT_DATA;
 }
 
 /* ===================================================================== */
-/* Reading a report                                                      */
+/* Reports                                                               */
 /* ===================================================================== */
 
-/*
- * The getters below fail only on a library bug or an id that the report
- * does not know; either way the text report stops and names the call.
- * TRY records which call failed in *failed (the text up to its '(').
- */
-#define TRY(call)                          \
-    do {                                   \
-        skpi_status try_st_ = (call);      \
-        if (try_st_ != SKPI_OK) {          \
-            *failed = #call;               \
-            return try_st_;                \
-        }                                  \
-    } while (0)
+typedef enum {
+    FORMAT_TEXT,
+    FORMAT_JSON,
+    FORMAT_CSV,
+    FORMAT_OPENMETRICS,
+    FORMAT_PROMETHEUS,
+    FORMAT_HTML
+} output_format;
 
-/* A period: its range, its first and last local day, and a name. */
-typedef struct period {
-    int have; /* 0: no such period (it would start before 1970) */
+static const char *const format_names[] = {"text",        "json",       "csv",
+                                           "openmetrics", "prometheus", "html"};
+#define N_FORMATS (sizeof format_names / sizeof format_names[0])
+#define FORMAT_LIST "text, json, csv, openmetrics, prometheus or html"
+
+/* What to report: the range, its name, the platforms. */
+typedef struct report_request {
     int64_t from, to;
-    char first[SKPI_TIME_BUFSIZE], last[SKPI_TIME_BUFSIZE];
-} period;
+    const char *name; /* the period as the user named it */
+    const uint32_t *platforms;
+    size_t n_platforms;
+    output_format format;
+    const char *output; /* path, or NULL for stdout */
+} report_request;
 
-static skpi_status period_init(const skpi_tracker *t, period *p, int64_t from,
-                               int64_t to, const char **failed)
+/* Render the report in the requested format and write it. */
+static int emit_report(const skpi_tracker *t, const char *title, const report_request *q)
 {
-    p->have = 1;
-    p->from = from;
-    p->to = to;
-    TRY(skpi_time_format(t, from, p->first, sizeof p->first));
-    TRY(skpi_time_format(t, to - 1, p->last, sizeof p->last));
-    p->first[10] = p->last[10] = '\0'; /* keep the dates */
-    return SKPI_OK;
-}
-
-/* The headline figures, compared across periods. */
-typedef struct headline {
-    int have_data; /* 0: the period holds nothing at all */
-    int64_t inquiries, thanks, ratings, engagements, posts, followers;
-    size_t follower_platforms;
-    double response_rate, csat;
-} headline;
-
-static skpi_status headline_read(const skpi_report *r, headline *h,
-                                 const char **failed)
-{
-    int64_t all_messages;
-    memset(h, 0, sizeof *h);
-    TRY(skpi_report_inquiries_and_remarks(r, SKPI_ALL, &h->inquiries));
-    TRY(skpi_report_group_messages(r, SKPI_ALL, SKPI_GROUP_APPRECIATION, &h->thanks));
-    TRY(skpi_report_messages(r, SKPI_ALL, SKPI_ALL, &all_messages));
-    TRY(skpi_report_responses(r, SKPI_ALL, SKPI_ALL, NULL, NULL, &h->response_rate));
-    TRY(skpi_report_csat(r, SKPI_ALL, &h->ratings, NULL, &h->csat, NULL));
-    TRY(skpi_report_engagement(r, SKPI_ALL, SKPI_ALL, &h->engagements));
-    TRY(skpi_report_posts(r, SKPI_ALL, &h->posts, NULL));
-    TRY(skpi_report_followers_total(r, &h->followers, NULL, NULL,
-                                    &h->follower_platforms));
-    h->have_data = all_messages > 0 || h->ratings > 0 || h->engagements > 0 ||
-                   h->posts > 0 || h->follower_platforms > 0;
-    return SKPI_OK;
-}
-
-/* ===================================================================== */
-/* The text report                                                       */
-/* ===================================================================== */
-
-#define LABEL_W 26 /* width of the label column */
-#define NUM_W 11   /* width of a number column */
-#define CH_LABEL_W 24 /* the change table: label, value and change columns */
-#define CH_VALUE_W 10
-#define CH_CHANGE_W 9
-
-/* The display name of a taxonomy entry: its label, else its slug. */
-static const char *entry_name(const skpi_tracker *t, int dim, uint32_t id)
-{
-    const char *label = skpi_taxonomy_label(t, dim, id);
-    if (label == NULL || label[0] == '\0')
-        label = skpi_taxonomy_slug(t, dim, id);
-    return label != NULL ? label : "?";
-}
-
-static skpi_status text_messages(FILE *out, const skpi_tracker *t,
-                                 const skpi_report *r, const char **failed)
-{
-    size_t n_platforms = skpi_taxonomy_count(t, SKPI_PLATFORM);
-    size_t n_groups = skpi_taxonomy_count(t, SKPI_GROUP);
-    size_t n_categories = skpi_taxonomy_count(t, SKPI_CATEGORY);
-    int64_t count;
-
-    fprintf(out, "Messages received\n");
-    pad(out, "", LABEL_W);
-    for (uint32_t p = 0; p < n_platforms; p++)
-        fprintf(out, " %*s", NUM_W, skpi_taxonomy_slug(t, SKPI_PLATFORM, p));
-    fprintf(out, " %*s\n", NUM_W, "total");
-
-    for (uint32_t g = 0; g < n_groups; g++) {
-        fputs("  ", out);
-        pad(out, entry_name(t, SKPI_GROUP, g), LABEL_W - 2);
-        for (uint32_t p = 0; p < n_platforms; p++) {
-            TRY(skpi_report_group_messages(r, p, g, &count));
-            fprintf(out, " %*s", NUM_W, num(count).s);
-        }
-        TRY(skpi_report_group_messages(r, SKPI_ALL, g, &count));
-        fprintf(out, " %*s\n", NUM_W, num(count).s);
-
-        for (uint32_t c = 0; c < n_categories; c++) {
-            uint32_t group;
-            TRY(skpi_category_info(t, c, &group, NULL));
-            if (group != g)
-                continue;
-            fputs("    ", out);
-            pad(out, entry_name(t, SKPI_CATEGORY, c), LABEL_W - 4);
-            for (uint32_t p = 0; p < n_platforms; p++) {
-                TRY(skpi_report_messages(r, p, c, &count));
-                fprintf(out, " %*s", NUM_W, num(count).s);
-            }
-            TRY(skpi_report_messages(r, SKPI_ALL, c, &count));
-            fprintf(out, " %*s\n", NUM_W, num(count).s);
-        }
-    }
-    fputs("  ", out);
-    pad(out, "Inquiries and remarks", LABEL_W - 2);
-    for (uint32_t p = 0; p < n_platforms; p++) {
-        TRY(skpi_report_inquiries_and_remarks(r, p, &count));
-        fprintf(out, " %*s", NUM_W, num(count).s);
-    }
-    TRY(skpi_report_inquiries_and_remarks(r, SKPI_ALL, &count));
-    fprintf(out, " %*s\n", NUM_W, num(count).s);
-    fputs("  ", out);
-    pad(out, "Thanks", LABEL_W - 2);
-    for (uint32_t p = 0; p < n_platforms; p++) {
-        TRY(skpi_report_group_messages(r, p, SKPI_GROUP_APPRECIATION, &count));
-        fprintf(out, " %*s", NUM_W, num(count).s);
-    }
-    TRY(skpi_report_group_messages(r, SKPI_ALL, SKPI_GROUP_APPRECIATION, &count));
-    fprintf(out, " %*s\n\n", NUM_W, num(count).s);
-    return SKPI_OK;
-}
-
-/* Refused and extra events of the period, in one paragraph: only the kinds
- * that happened. */
-static skpi_status text_anomalies(FILE *out, const skpi_report *r,
-                                  const char **failed)
-{
-    static const struct {
-        int kind;
-        const char *one, *many;
-    } kinds[] = {
-        {SKPI_ANOMALY_UNMATCHED_REPLIES, "reply to an unknown message id",
-         "replies to unknown message ids"},
-        {SKPI_ANOMALY_EARLY_REPLIES, "reply dated before its message",
-         "replies dated before their message"},
-        {SKPI_ANOMALY_LATER_REPLIES, "second or later reply", "second or later replies"},
-        {SKPI_ANOMALY_DUPLICATE_MESSAGES, "message id recorded twice",
-         "message ids recorded twice"},
-        {SKPI_ANOMALY_FORGOTTEN_MESSAGES, "waiting message forgotten at the id limit",
-         "waiting messages forgotten at the id limit"},
-    };
-    char line[512];
-    size_t len = (size_t)snprintf(line, sizeof line, "Reply anomalies:");
-    int any = 0;
-
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-        int64_t n;
-        TRY(skpi_report_anomalies(r, SKPI_ALL, kinds[i].kind, &n));
-        if (n == 0)
-            continue;
-        len += (size_t)snprintf(line + len, sizeof line - len, "%s %s\t%s",
-                                any ? "," : "", num(n).s,
-                                n == 1 ? kinds[i].one : kinds[i].many);
-        any = 1;
-    }
-    snprintf(line + len, sizeof line - len, "%s", any ? "." : " none.");
-    paragraph(out, line);
-    fputc('\n', out);
-    return SKPI_OK;
-}
-
-static skpi_status text_responses(FILE *out, const skpi_tracker *t,
-                                  const skpi_report *r, const char **failed)
-{
-    size_t n_categories = skpi_taxonomy_count(t, SKPI_CATEGORY);
-    size_t n_sla = skpi_tracker_sla_count(t);
-    int64_t expected, answered, within, seconds, backlog, oldest_age;
-    double rate;
-    char label[64];
-
-    fprintf(out, "Responses\n");
-    TRY(skpi_report_responses(r, SKPI_ALL, SKPI_ALL, &expected, &answered, &rate));
-    fputs("  ", out);
-    pad(out, "Response rate", LABEL_W - 2);
-    fprintf(out, " %*s   %s answered / %s expected\n", NUM_W, pct(rate).s,
-            num(answered).s, num(expected).s);
-    for (size_t i = 0; i < n_sla; i++) {
-        TRY(skpi_report_sla(r, i, SKPI_ALL, SKPI_ALL, &seconds, &within, &expected,
-                            &rate));
-        snprintf(label, sizeof label, "Answered within %s", duration(seconds).s);
-        fputs("  ", out);
-        pad(out, label, LABEL_W - 2);
-        fprintf(out, " %*s   %s / %s\n", NUM_W, pct(rate).s, num(within).s,
-                num(expected).s);
-    }
-    fputs("  ", out);
-    pad(out, "Not answered", LABEL_W - 2);
-    fprintf(out, " %*s\n", NUM_W, num(expected - answered).s);
-    TRY(skpi_report_backlog(r, SKPI_ALL, SKPI_ALL, &backlog, &oldest_age));
-    fputs("  ", out);
-    pad(out, "Backlog at the end", LABEL_W - 2);
-    fprintf(out, " %*s", NUM_W, num(backlog).s);
-    if (backlog > 0)
-        fprintf(out, "   oldest waiting %s", span((double)oldest_age).s);
-    fputc('\n', out);
-
-    fprintf(out, "  By category\n");
-    for (uint32_t c = 0; c < n_categories; c++) {
-        int expects;
-        TRY(skpi_category_info(t, c, NULL, &expects));
-        if (!expects)
-            continue;
-        TRY(skpi_report_responses(r, SKPI_ALL, c, &expected, &answered, &rate));
-        fputs("    ", out);
-        pad(out, entry_name(t, SKPI_CATEGORY, c), LABEL_W - 4);
-        fprintf(out, " %*s   %s / %s\n", NUM_W, pct(rate).s, num(answered).s,
-                num(expected).s);
-    }
-    fprintf(out, "  (backlog: still waiting for a first reply when the period ends,\n"
-                 "  whenever they arrived; age from the day the oldest arrived)\n");
-    return text_anomalies(out, r, failed);
-}
-
-/* First-response time, calendar and business time side by side. */
-typedef struct frt {
-    int have; /* 0: nothing answered (or, for business time, no hours) */
-    int64_t n, min, max;
-    double mean, q[4];
-} frt;
-
-static const double frt_q[4] = {0.5, 0.9, 0.95, 0.99};
-
-static skpi_status frt_read(const skpi_report *r, int business, frt *f,
-                            const char **failed)
-{
-    skpi_status st = skpi_report_response_time(r, SKPI_ALL, SKPI_ALL, business,
-                                                &f->n, &f->mean, &f->min, &f->max);
-    f->have = st == SKPI_OK;
-    if (st == SKPI_ENODATA)
-        return SKPI_OK;
-    TRY(st);
-    for (int i = 0; i < 4; i++)
-        TRY(skpi_report_response_quantile(r, SKPI_ALL, SKPI_ALL, business,
-                                          frt_q[i], &f->q[i]));
-    return SKPI_OK;
-}
-
-static skpi_status text_response_time(FILE *out, const skpi_tracker *t,
-                                      const skpi_report *r, const char **failed)
-{
-    static const char *const q_names[4] = {"p50", "p90", "p95", "p99"};
-    frt f[2];
-    for (int b = 0; b < 2; b++) {
-        skpi_status st = frt_read(r, b, &f[b], failed);
-        if (st != SKPI_OK)
-            return st;
-    }
-
-    fprintf(out, "First-response time (from a message to its first reply)\n");
-    if (!f[0].have) {
-        fprintf(out, "  No message of this period was answered.\n\n");
-        return SKPI_OK;
-    }
-    pad(out, "", LABEL_W);
-    fprintf(out, " %*s %*s\n", NUM_W, "calendar", NUM_W, "business");
-    fputs("  ", out);
-    pad(out, "Answered", LABEL_W - 2);
-    for (int b = 0; b < 2; b++)
-        fprintf(out, " %*s", NUM_W, f[b].have ? num(f[b].n).s : "n/a");
-    fputc('\n', out);
-
-    for (int row = 0; row < 7; row++) {
-        const char *name = row == 0 ? "Mean" : row == 5 ? "Shortest"
-                                 : row == 6 ? "Longest" : q_names[row - 1];
-        fputs("  ", out);
-        pad(out, name, LABEL_W - 2);
-        for (int b = 0; b < 2; b++) {
-            double v = row == 0 ? f[b].mean
-                     : row == 5 ? (double)f[b].min
-                     : row == 6 ? (double)f[b].max : f[b].q[row - 1];
-            fprintf(out, " %*s", NUM_W, f[b].have ? span(v).s : "n/a");
-        }
-        fputc('\n', out);
-    }
-    if (skpi_tracker_has_business_hours(t))
-        paragraph(out, "(percentiles p50 to p99 are estimates, the rest exact.  "
-                       "Business time counts only the desk's open hours, "
-                       "holidays excluded, so a message that arrives and is "
-                       "answered while the desk is closed takes 0 s of it)");
-    else
-        paragraph(out, "(percentiles p50 to p99 are estimates, the rest exact; "
-                       "no business hours are set, so there is no business time)");
-    fputc('\n', out);
-    return SKPI_OK;
-}
-
-static skpi_status text_satisfaction(FILE *out, const skpi_tracker *t,
-                                     const skpi_report *r, const char **failed)
-{
-    int lo, hi, satisfied_from;
-    int64_t ratings, satisfied, count;
-    double rate, mean;
-
-    TRY(skpi_tracker_rating_scale(t, &lo, &hi, &satisfied_from));
-    TRY(skpi_report_csat(r, SKPI_ALL, &ratings, &satisfied, &rate, &mean));
-    fprintf(out, "Satisfaction (ratings %d to %d; satisfied means %d or more)\n", lo,
-            hi, satisfied_from);
-    fputs("  ", out);
-    pad(out, "CSAT", LABEL_W - 2);
-    fprintf(out, " %*s   %s satisfied / %s ratings\n", NUM_W, pct(rate).s,
-            num(satisfied).s, num(ratings).s);
-    fputs("  ", out);
-    pad(out, "Mean score", LABEL_W - 2);
-    if (isnan(mean))
-        fprintf(out, " %*s\n", NUM_W, "n/a");
-    else
-        fprintf(out, " %*.2f\n", NUM_W, mean);
-    fputs("  ", out);
-    pad(out, "Ratings by score", LABEL_W - 2);
-    for (int s = lo; s <= hi; s++) {
-        TRY(skpi_report_rating_count(r, SKPI_ALL, s, &count));
-        fprintf(out, " %d: %s%s", s, num(count).s, s < hi ? " " : "\n\n");
-    }
-    return SKPI_OK;
-}
-
-static skpi_status text_engagement(FILE *out, const skpi_tracker *t,
-                                   const skpi_report *r, const char **failed)
-{
-    size_t n_platforms = skpi_taxonomy_count(t, SKPI_PLATFORM);
-    size_t n_kinds = skpi_taxonomy_count(t, SKPI_KIND);
-    int64_t count, posts, followers;
-    double per_post, rate;
-
-    /* Engagements by kind and platform. */
-    fprintf(out, "Engagement with the desk's posts\n");
-    pad(out, "", LABEL_W);
-    for (uint32_t k = 0; k < n_kinds; k++)
-        fprintf(out, " %*s", NUM_W, skpi_taxonomy_slug(t, SKPI_KIND, k));
-    fprintf(out, " %*s\n", NUM_W, "total");
-    for (uint32_t i = 0; i <= n_platforms; i++) {
-        uint32_t p = i < n_platforms ? i : SKPI_ALL;
-        fputs("  ", out);
-        pad(out, p == SKPI_ALL ? "All platforms" : entry_name(t, SKPI_PLATFORM, p),
-            LABEL_W - 2);
-        for (uint32_t k = 0; k < n_kinds; k++) {
-            TRY(skpi_report_engagement(r, p, k, &count));
-            fprintf(out, " %*s", NUM_W, num(count).s);
-        }
-        TRY(skpi_report_engagement(r, p, SKPI_ALL, &count));
-        fprintf(out, " %*s\n", NUM_W, num(count).s);
-    }
-
-    /* The same engagements per post and per follower. */
-    fputc('\n', out);
-    pad(out, "", LABEL_W);
-    fprintf(out, " %*s %*s %*s %*s\n", NUM_W, "posts", NUM_W, "per post", NUM_W,
-            "followers", NUM_W + 1, "per follower");
-    for (uint32_t i = 0; i <= n_platforms; i++) {
-        uint32_t p = i < n_platforms ? i : SKPI_ALL;
-        fputs("  ", out);
-        pad(out, p == SKPI_ALL ? "All platforms" : entry_name(t, SKPI_PLATFORM, p),
-            LABEL_W - 2);
-        TRY(skpi_report_posts(r, p, &posts, &per_post));
-        TRY(skpi_report_engagement_rate(r, p, NULL, &followers, &rate));
-        fprintf(out, " %*s", NUM_W, num(posts).s);
-        if (isnan(per_post))
-            fprintf(out, " %*s", NUM_W, "n/a");
-        else
-            fprintf(out, " %*s", NUM_W, num((int64_t)llround(per_post)).s);
-        fprintf(out, " %*s", NUM_W, num(followers).s);
-        if (isnan(rate))
-            fprintf(out, " %*s\n", NUM_W + 1, "n/a");
-        else
-            fprintf(out, " %*.2f\n", NUM_W + 1, rate);
-    }
-    fprintf(out, "  (per post: engagements / posts; per follower: engagements /\n"
-                 "  followers at the end of the period)\n\n");
-    return SKPI_OK;
-}
-
-static skpi_status text_followers(FILE *out, const skpi_tracker *t,
-                                  const skpi_report *r, const char **failed)
-{
-    size_t n_platforms = skpi_taxonomy_count(t, SKPI_PLATFORM);
-    int64_t end, start, change, sum, lo, hi, sum_start = 0, unique;
-    size_t with_data;
-    double growth, err;
-    char line[640];
-    skpi_status st;
-
-    fprintf(out, "Followers\n");
-    TRY(skpi_report_followers_total(r, &sum, &lo, &hi, &with_data));
-    if (with_data == 0) {
-        fprintf(out, "  No follower tallies were recorded in this period.\n\n");
-        return SKPI_OK;
-    }
-    pad(out, "", LABEL_W);
-    fprintf(out, " %*s %*s %*s %*s\n", NUM_W, "start", NUM_W, "end", NUM_W,
-            "change", NUM_W - 2, "growth");
-    for (uint32_t p = 0; p < n_platforms; p++) {
-        st = skpi_report_followers(r, p, &end, &start, &change, &growth);
-        if (st == SKPI_ENODATA)
-            continue; /* a platform nobody read a tally of */
-        TRY(st);
-        sum_start += start;
-        fputs("  ", out);
-        pad(out, entry_name(t, SKPI_PLATFORM, p), LABEL_W - 2);
-        fprintf(out, " %*s %*s %*s %*s\n", NUM_W, num(start).s, NUM_W, num(end).s,
-                NUM_W, num_signed(change, 1).s, NUM_W - 2, pct_signed(growth, 1).s);
-    }
-    fputs("  ", out);
-    pad(out, "Sum over platforms", LABEL_W - 2);
-    fprintf(out, " %*s %*s %*s %*s\n", NUM_W, num(sum_start).s, NUM_W, num(sum).s,
-            NUM_W, num_signed(sum - sum_start, 1).s, NUM_W - 2,
-            pct_signed(sum_start > 0 ? (double)(sum - sum_start) / (double)sum_start
-                                     : NAN,
-                       1).s);
-    st = skpi_report_people(r, SKPI_PEOPLE_FOLLOWERS, SKPI_ALL, &unique, &err);
-    if (st == SKPI_OK) {
-        snprintf(line, sizeof line,
-                 "Unique followers across platforms: about %s (±\t%.1f\t%%; from "
-                 "follower ids).  The sum counts follows, not people: someone "
-                 "who follows the desk on two platforms is counted twice in it.  "
-                 "Without the ids the number of distinct people would only be "
-                 "known to lie between %s (the largest platform) and %s (the sum).",
-                 num(unique).s, err * 100.0, num(lo).s, num(hi).s);
-    } else if (st == SKPI_ENODATA) {
-        snprintf(line, sizeof line,
-                 "The sum counts follows, not people: someone who follows the desk "
-                 "on two platforms is counted twice.  Without follower ids the "
-                 "number of distinct people is only known to lie between %s (the "
-                 "largest platform) and %s (the sum).",
-                 num(lo).s, num(hi).s);
-    } else {
-        TRY(st);
-    }
-    paragraph(out, line);
-    fputc('\n', out);
-    return SKPI_OK;
-}
-
-/* Distinct people by platform, from the ids recorded with events. */
-static skpi_status text_people(FILE *out, const skpi_tracker *t,
-                               const skpi_report *r, const char **failed)
-{
-    static const struct {
-        int who;
-        const char *label, *name;
-    } rows[] = {
-        {SKPI_PEOPLE_AUTHORS, "Message authors", "authors"},
-        {SKPI_PEOPLE_ENGAGERS, "Engagers", "engagers"},
-        {SKPI_PEOPLE_FOLLOWERS, "Followers", "followers"},
-    };
-    size_t n_platforms = skpi_taxonomy_count(t, SKPI_PLATFORM);
-    char note[512];
+    char *buf = NULL;
     size_t len = 0;
-    int64_t count;
-    double err;
-    int engagers = 0;
+    skpi_status st = SKPI_OK;
+    const char *what = "cannot make the report";
 
-    fprintf(out, "People (distinct, from ids)\n");
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        skpi_status st = skpi_report_people(r, rows[i].who, SKPI_ALL, &count, &err);
-        if (st == SKPI_ENODATA)
-            continue;
-        TRY(st);
-        len += (size_t)snprintf(note + len, sizeof note - len, "%s %s ±\t%.1f\t%%",
-                                len == 0 ? "" : ",", rows[i].name, err * 100.0);
-        engagers |= rows[i].who == SKPI_PEOPLE_ENGAGERS;
-    }
-    if (len == 0) {
-        fprintf(out, "  No author, engager or follower ids were recorded in this "
-                     "period.\n\n");
-        return SKPI_OK;
-    }
-    pad(out, "", LABEL_W);
-    for (uint32_t p = 0; p < n_platforms; p++)
-        fprintf(out, " %*s", NUM_W, skpi_taxonomy_slug(t, SKPI_PLATFORM, p));
-    fprintf(out, " %*s\n", NUM_W, "total");
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        fputs("  ", out);
-        pad(out, rows[i].label, LABEL_W - 2);
-        for (uint32_t k = 0; k <= n_platforms; k++) {
-            uint32_t p = k < n_platforms ? k : SKPI_ALL;
-            skpi_status st = skpi_report_people(r, rows[i].who, p, &count, NULL);
-            if (st == SKPI_ENODATA) {
-                fprintf(out, " %*s", NUM_W, "n/a");
-                continue;
-            }
-            TRY(st);
-            fprintf(out, " %*s", NUM_W, num(count).s);
-        }
-        fputc('\n', out);
-    }
-    char line[1024];
-    snprintf(line, sizeof line,
-             "(estimates: a person active on several platforms counts once in "
-             "the total; standard error of the totals:%s%s)", note,
-             engagers ? "; engagers are those recorded by person" : "");
-    paragraph(out, line);
-    fputc('\n', out);
-    return SKPI_OK;
-}
-
-/* The headline figures against the previous period and a year earlier. */
-typedef struct change_row {
-    const char *label;
-    int is_rate;      /* a rate: compare in percentage points */
-    int64_t count[3]; /* now, previous, a year earlier */
-    double rate[3];
-    int missing[3];   /* no reading at all (followers) */
-} change_row;
-
-static void text_change_row(FILE *out, const change_row *row, const headline *h)
-{
-    fputs("  ", out);
-    pad(out, row->label, CH_LABEL_W - 2);
-    if (row->missing[0])
-        fprintf(out, " %*s", NUM_W, "n/a");
-    else
-        fprintf(out, " %*s", NUM_W,
-                row->is_rate ? pct(row->rate[0]).s : num(row->count[0]).s);
-    for (int i = 1; i < 3; i++) {
-        text value, change;
-        if (!h[i].have_data || row->missing[i]) {
-            snprintf(value.s, sizeof value.s, "n/a");
-            snprintf(change.s, sizeof change.s, "n/a");
-        } else if (row->is_rate) {
-            value = pct(row->rate[i]);
-            if (isnan(row->rate[0]) || isnan(row->rate[i]))
-                snprintf(change.s, sizeof change.s, "n/a");
-            else
-                snprintf(change.s, sizeof change.s, "%+.1f pt",
-                         (row->rate[0] - row->rate[i]) * 100.0);
-        } else {
-            value = num(row->count[i]);
-            if (row->count[i] == 0)
-                snprintf(change.s, sizeof change.s, "n/a");
-            else
-                snprintf(change.s, sizeof change.s, "%+.1f %%",
-                         100.0 * (double)(row->count[0] - row->count[i]) /
-                             (double)row->count[i]);
-        }
-        fprintf(out, " %*s %*s", CH_VALUE_W, value.s, CH_CHANGE_W, change.s);
-    }
-    fputc('\n', out);
-}
-
-static void text_change(FILE *out, const period *pd, const headline *h)
-{
-    const change_row rows[] = {
-        {.label = "Inquiries and remarks",
-         .count = {h[0].inquiries, h[1].inquiries, h[2].inquiries}},
-        {.label = "Thanks", .count = {h[0].thanks, h[1].thanks, h[2].thanks}},
-        {.label = "Response rate", .is_rate = 1,
-         .rate = {h[0].response_rate, h[1].response_rate, h[2].response_rate}},
-        {.label = "CSAT", .is_rate = 1, .rate = {h[0].csat, h[1].csat, h[2].csat}},
-        {.label = "Engagements",
-         .count = {h[0].engagements, h[1].engagements, h[2].engagements}},
-        {.label = "Posts", .count = {h[0].posts, h[1].posts, h[2].posts}},
-        {.label = "Followers (sum at end)",
-         .count = {h[0].followers, h[1].followers, h[2].followers},
-         .missing = {h[0].follower_platforms == 0, h[1].follower_platforms == 0,
-                     h[2].follower_platforms == 0}},
-    };
-
-    fprintf(out, "Change against earlier periods\n");
-    for (int i = 1; i < 3; i++) {
-        fprintf(out, "  %-18s", i == 1 ? "previous period" : "a year earlier");
-        if (pd[i].have)
-            fprintf(out, "%s to %s%s\n", pd[i].first, pd[i].last,
-                    h[i].have_data ? "" : " (no data)");
-        else
-            fprintf(out, "n/a\n");
-    }
-    pad(out, "", CH_LABEL_W);
-    fprintf(out, " %*s %*s %*s %*s %*s\n", NUM_W, "this period", CH_VALUE_W,
-            "previous", CH_CHANGE_W, "change", CH_VALUE_W, "year ago", CH_CHANGE_W,
-            "change");
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
-        text_change_row(out, &rows[i], h);
-}
-
-/* The title, the period by name and as an exact range, and the zone. */
-static skpi_status text_header(FILE *out, const skpi_tracker *t, const char *title,
-                               const char *name, const period *pd, const char **failed)
-{
-    char from[SKPI_TIME_BUFSIZE], to[SKPI_TIME_BUFSIZE];
-
-    TRY(skpi_time_format(t, pd->from, from, sizeof from));
-    TRY(skpi_time_format(t, pd->to, to, sizeof to));
-    fprintf(out, "%s\n", title);
-    for (size_t i = strlen(title); i > 0; i--)
-        fputc('=', out);
-    fprintf(out, "\n\n");
-    fprintf(out, "Period  %s: %s to %s, %lld days\n", name, pd->first, pd->last,
-            (long long)((pd->to - pd->from + 43200) / 86400));
-    fprintf(out, "Range   [%s, %s)\n", from, to);
-    const char *zone = skpi_tracker_zone(t);
-    fprintf(out, "Zone    UTC%s; days are local days\n\n",
-            zone != NULL && strcmp(zone, "Z") != 0 ? zone : "");
-    return SKPI_OK;
-}
-
-/*
- * Write the text report of [from, to) to `out`.  `title` and `name` (the
- * period as the user named it) head the report.  Returns a status and, on
- * error, the failing call in *failed.
- */
-static skpi_status text_report(FILE *out, const skpi_tracker *t, const char *title,
-                               const char *name, int64_t from, int64_t to,
-                               const char **failed)
-{
-    period pd[3] = {{0}};
-    headline h[3] = {{0}};
-    skpi_report *r[3] = {NULL, NULL, NULL};
-    skpi_status st;
-
-    /* This period, the one before it and the same one a year earlier. */
-    if ((st = period_init(t, &pd[0], from, to, failed)) != SKPI_OK)
-        return st;
-    for (int i = 1; i < 3; i++) {
-        int64_t f, e;
-        st = i == 1 ? skpi_period_previous(t, from, to, &f, &e)
-                    : skpi_period_year_earlier(t, from, to, &f, &e);
-        if (st == SKPI_ETIME) {
-            st = SKPI_OK; /* before 1970: there is no such period */
-            continue;
-        }
-        if (st != SKPI_OK) {
-            *failed = i == 1 ? "skpi_period_previous" : "skpi_period_year_earlier";
-            return st;
-        }
-        if ((st = period_init(t, &pd[i], f, e, failed)) != SKPI_OK)
-            return st;
-    }
-    for (int i = 0; i < 3 && st == SKPI_OK; i++) {
-        if (!pd[i].have)
-            continue;
-        st = skpi_report_new(t, pd[i].from, pd[i].to, NULL, 0, &r[i]);
-        if (st != SKPI_OK)
-            *failed = "skpi_report_new";
-        else
-            st = headline_read(r[i], &h[i], failed);
-    }
-
-    if (st == SKPI_OK)
-        st = text_header(out, t, title, name, &pd[0], failed);
-    if (st == SKPI_OK)
-        st = text_messages(out, t, r[0], failed);
-    if (st == SKPI_OK)
-        st = text_responses(out, t, r[0], failed);
-    if (st == SKPI_OK)
-        st = text_response_time(out, t, r[0], failed);
-    if (st == SKPI_OK)
-        st = text_satisfaction(out, t, r[0], failed);
-    if (st == SKPI_OK)
-        st = text_engagement(out, t, r[0], failed);
-    if (st == SKPI_OK)
-        st = text_followers(out, t, r[0], failed);
-    if (st == SKPI_OK)
-        st = text_people(out, t, r[0], failed);
-    if (st == SKPI_OK)
-        text_change(out, pd, h);
-
-    for (int i = 0; i < 3; i++)
-        skpi_report_free(r[i]);
-    return st;
-}
-
-/* Print the report of the named period in the chosen format. */
-static int print_report(const skpi_tracker *t, const char *title, const char *name,
-                        output_format format)
-{
-    int64_t from, to;
-    skpi_status st = skpi_period_parse(t, name, &from, &to);
-    if (st != SKPI_OK)
-        return fail_status("cannot read the period", st);
-
-    if (format == FORMAT_JSON) {
-        char *json = NULL;
-        size_t len = 0;
-        st = skpi_report_json(t, from, to, NULL, 0, SKPI_JSON_PRETTY, &json, &len);
-        if (st != SKPI_OK)
-            return fail_status("cannot make the JSON report", st);
-        fwrite(json, 1, len, stdout);
-        if (len == 0 || json[len - 1] != '\n')
-            fputc('\n', stdout);
-        skpi_free(json);
-    } else {
+    switch (q->format) {
+    case FORMAT_TEXT: {
         const char *failed = "?";
-        st = text_report(stdout, t, title, name, from, to, &failed);
+        FILE *mem = open_memstream(&buf, &len);
+        if (mem == NULL)
+            return fail_status(what, SKPI_ENOMEM);
+        st = text_report(mem, t, title, q->name, q->from, q->to, q->platforms,
+                         q->n_platforms, &failed);
+        if (fclose(mem) != 0 && st == SKPI_OK)
+            st = SKPI_ENOMEM;
         if (st != SKPI_OK) {
-            char what[96];
+            char call[96];
             /* Name the call without its arguments. */
-            snprintf(what, sizeof what, "%.*s", (int)strcspn(failed, "("), failed);
-            return fail_status(what, st);
+            snprintf(call, sizeof call, "%.*s", (int)strcspn(failed, "("), failed);
+            free(buf);
+            return fail_status(call, st);
         }
+        int rc = write_output(q->output, buf, len);
+        free(buf); /* open_memstream's buffer is libc's */
+        return rc;
     }
-    return finish_output();
+    case FORMAT_JSON:
+        st = skpi_report_json(t, q->from, q->to, q->platforms, q->n_platforms,
+                              SKPI_JSON_PRETTY, &buf, &len);
+        break;
+    case FORMAT_CSV:
+        st = skpi_report_csv(t, q->from, q->to, q->platforms, q->n_platforms, 0, &buf,
+                             &len);
+        break;
+    case FORMAT_OPENMETRICS:
+    case FORMAT_PROMETHEUS:
+        st = skpi_report_openmetrics(t, q->from, q->to, q->platforms, q->n_platforms,
+                                     q->format == FORMAT_PROMETHEUS
+                                         ? SKPI_OPENMETRICS_PROMETHEUS
+                                         : 0,
+                                     &buf, &len);
+        break;
+    case FORMAT_HTML:
+        st = skpi_report_html(t, q->from, q->to, q->platforms, q->n_platforms, 0, &buf,
+                              &len);
+        break;
+    }
+    if (st != SKPI_OK)
+        return fail_status(what, st);
+    int rc = write_output(q->output, buf, len);
+    skpi_free(buf);
+    return rc;
 }
 
 /* ===================================================================== */
-/* Subcommands                                                           */
+/* Subcommands: the table and the usage                                  */
 /* ===================================================================== */
 
 typedef struct command {
@@ -938,11 +220,90 @@ typedef struct command {
     int (*run)(int argc, char **argv); /* argv[0] is the command's name */
 } command;
 
+static int cmd_ingest(int argc, char **argv);
+static int cmd_report(int argc, char **argv);
+static int cmd_merge(int argc, char **argv);
+static int cmd_sample(int argc, char **argv);
 static int cmd_demo(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 
 static const command commands[] = {
-    {"demo", "[--format text|json]",
+    {"ingest",
+     "[--tz ZONE] [--bucket day|hour] [--hours 'DAYS HH:MM-HH:MM']... "
+     "[--holiday DATE]... [--strict|--lenient] [--allow-new] [--quiet] -o STATE FILE...",
+     "add CSV event logs to a state file (creating it)",
+     "Read the CSV event logs FILE... (\"-\" is standard input; the columns are\n"
+     "time,platform,event,category,count,actor,ref,value, see doc/csv-events.md)\n"
+     "into the state file STATE, created if it does not exist, and save it\n"
+     "atomically.  Bad rows are reported on stderr as FILE:LINE:COLUMN.\n"
+     "\n"
+     "Options:\n"
+     "  -o, --output STATE    the state file to create or add to (required)\n"
+     "      --strict          refuse the whole run if any row is bad: STATE is\n"
+     "                        left as it was (the default)\n"
+     "      --lenient         skip bad rows, apply the others\n"
+     "      --allow-new       register unknown platforms, categories and\n"
+     "                        engagement kinds instead of refusing them\n"
+     "  -q, --quiet           no progress bar and no summary\n"
+     "\n"
+     "Options that shape a new STATE (checked against an existing one):\n"
+     "      --tz ZONE         its time zone: +04:00, Z, or an IANA name such as\n"
+     "                        Asia/Dubai (default Z)\n"
+     "      --bucket day|hour its bucket resolution (default day)\n"
+     "      --hours SPEC      business hours, e.g. 'sun-thu 07:30-14:30' or\n"
+     "                        'sat 09:00-12:00' (repeatable)\n"
+     "      --holiday DATE    a day without business hours, YYYY-MM-DD\n"
+     "                        (repeatable)\n"
+     "  -h, --help            show this help\n",
+     cmd_ingest},
+    {"report",
+     "[--period P | --from T --to T] [--platform SLUG]... [--format FORMAT] "
+     "[-o OUT] STATE",
+     "print the report of a period from a state file",
+     "Print the report of a period from the state file STATE: messages,\n"
+     "responses and first-response times, satisfaction, engagement,\n"
+     "followers and people, and the change against the previous period and\n"
+     "a year earlier.\n"
+     "\n"
+     "Options:\n"
+     "  -p, --period P        2024, 2024-H1, 2024-Q2, 2024-03, 2024-W09,\n"
+     "                        2024-03-01, or FROM/TO; in STATE's zone (default:\n"
+     "                        every day that holds data)\n"
+     "      --from T, --to T  the range [T, T) instead: dates (local midnight)\n"
+     "                        or ISO 8601 times with a zone\n"
+     "      --platform SLUG   only this platform (repeatable)\n"
+     "  -f, --format FORMAT   " FORMAT_LIST " (default text)\n"
+     "  -o, --output OUT      write to OUT (atomically) instead of stdout\n"
+     "  -h, --help            show this help\n",
+     cmd_report},
+    {"merge", "-o OUT STATE...", "merge state files into one",
+     "Merge the state files STATE... (made with the same zone, buckets and\n"
+     "options) into OUT: counts add, sketches merge, taxonomies unite by\n"
+     "slug.  OUT may be one of the inputs; it is written atomically.\n"
+     "\n"
+     "Options:\n"
+     "  -o, --output OUT      the merged state file (required)\n"
+     "  -h, --help            show this help\n",
+     cmd_merge},
+    {"sample", "[-o FILE] [--follower-ids]",
+     "write the demo half year as a CSV event log",
+     "Write the demo data set (see 'skpi demo') as a CSV event log, one row\n"
+     "an event, times in UTC+04:00.  Ingested into a state made with the\n"
+     "desk's zone and office hours, it reproduces the figures of 'skpi demo':\n"
+     "\n"
+     "  skpi sample --follower-ids | skpi ingest --tz +04:00 \\\n"
+     "      --hours 'sun-thu 07:30-14:30' " "$(skpi sample --holidays) -o s.skpi -\n"
+     "  skpi report --period 2024-H1 s.skpi\n"
+     "\n"
+     "Options:\n"
+     "  -o, --output FILE     write to FILE (atomically) instead of stdout\n"
+     "      --follower-ids    add the follower lists (3,235,000 rows), for the\n"
+     "                        unique audience across platforms\n"
+     "      --holidays        print the --holiday options of the demo desk\n"
+     "                        instead of the log\n"
+     "  -h, --help            show this help\n",
+     cmd_sample},
+    {"demo", "[--format FORMAT] [-o OUT]",
      "report on the built-in demo data: the founding half year",
      "Build the demo data set, the half year 2024-H1 of a social-media desk\n"
      "at UTC+04:00 whose totals are the founding report's (11,685 inquiries\n"
@@ -952,8 +313,9 @@ static const command commands[] = {
      "07:30-14:30, and holidays) and commenters, and print its report.\n"
      "\n"
      "Options:\n"
-     "  -f, --format FORMAT  text (the default) or json\n"
-     "  -h, --help           show this help\n",
+     "  -f, --format FORMAT   " FORMAT_LIST " (default text)\n"
+     "  -o, --output OUT      write to OUT (atomically) instead of stdout\n"
+     "  -h, --help            show this help\n",
      cmd_demo},
     {"help", "[COMMAND]", "show the help of skpi or of one command",
      "Show the commands of skpi, or the help of COMMAND.\n", cmd_help},
@@ -1010,96 +372,703 @@ static int bad_usage(const command *cmd, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
-/*
- * Options shared by the reporting commands.  parse_common() consumes the
- * option at argv[*i] (and its value) if it knows it; it returns 1 if it
- * did, 0 if not, and -1 after a usage error, with *exit_code set.
- */
-typedef struct common_options {
-    output_format format;
-    int help;
-} common_options;
-
-static int parse_format(const command *cmd, const char *value, common_options *o,
-                        int *exit_code)
+/* Show a command's help on stdout. */
+static int show_help(const command *cmd)
 {
-    if (strcmp(value, "text") == 0)
-        o->format = FORMAT_TEXT;
-    else if (strcmp(value, "json") == 0)
-        o->format = FORMAT_JSON;
-    else {
-        *exit_code = bad_usage(cmd, "unknown format '%s' (expected text or json)", value);
-        return -1;
-    }
-    return 1;
+    command_usage(stdout, cmd, 1);
+    return finish_output();
 }
 
-static int parse_common(const command *cmd, int argc, char **argv, int *i,
-                        common_options *o, int *exit_code)
+/*
+ * getopt_long() over a command's arguments (argv[0] is its name), with the
+ * errors as usage errors: returns the option, or -1 at the end, or -2
+ * after a usage error (*rc set).
+ */
+static int next_option(const command *cmd, int argc, char **argv, const char *shorts,
+                       const struct option *longs, int *rc)
 {
-    const char *arg = argv[*i];
-    if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-        o->help = 1;
-        return 1;
+    int c = getopt_long(argc, argv, shorts, longs, NULL);
+    if (c == '?') {
+        const char *arg = argv[optind - 1];
+        if (optopt != 0 && strncmp(arg, "--", 2) != 0)
+            *rc = bad_usage(cmd, "unknown option '-%c'", optopt);
+        else
+            *rc = bad_usage(cmd, "unknown option '%s'", arg);
+        return -2;
     }
-    if (strncmp(arg, "--format=", 9) == 0)
-        return parse_format(cmd, arg + 9, o, exit_code);
-    if (strcmp(arg, "--format") == 0 || strcmp(arg, "-f") == 0) {
-        if (*i + 1 >= argc) {
-            *exit_code = bad_usage(cmd, "option '%s' needs a value", arg);
-            return -1;
+    if (c == ':') {
+        *rc = bad_usage(cmd, "option '%s' needs a value", argv[optind - 1]);
+        return -2;
+    }
+    return c;
+}
+
+static int parse_format(const command *cmd, const char *value, output_format *f,
+                        int *rc)
+{
+    for (size_t i = 0; i < N_FORMATS; i++) {
+        if (strcmp(value, format_names[i]) == 0) {
+            *f = (output_format)i;
+            return 0;
         }
-        return parse_format(cmd, argv[++*i], o, exit_code);
+    }
+    *rc = bad_usage(cmd, "unknown format '%s' (expected " FORMAT_LIST ")", value);
+    return -1;
+}
+
+/* ===================================================================== */
+/* State files                                                           */
+/* ===================================================================== */
+
+static int load_state(const char *path, skpi_tracker **t)
+{
+    skpi_error e;
+    memset(&e, 0, sizeof e);
+    skpi_status st = skpi_tracker_load(path, t, &e);
+    if (st != SKPI_OK) {
+        e.status = st;
+        return fail_error(path, &e);
+    }
+    return EXIT_SUCCESS;
+}
+
+static int save_state(const skpi_tracker *t, const char *path)
+{
+    skpi_error e;
+    memset(&e, 0, sizeof e);
+    skpi_status st = skpi_tracker_save(t, path, &e);
+    if (st != SKPI_OK) {
+        e.status = st;
+        e.offset = -1;
+        return fail_error(path, &e);
+    }
+    return EXIT_SUCCESS;
+}
+
+/* ===================================================================== */
+/* ingest                                                                */
+/* ===================================================================== */
+
+/* "sun-thu 07:30-14:30" -> the days (bit d for skpi_weekday d) and times. */
+static int parse_hours(const char *spec, unsigned *days, char open[6], char close[6])
+{
+    static const char names[7][4] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+    static const int weekday[7] = {SKPI_MONDAY, SKPI_TUESDAY, SKPI_WEDNESDAY,
+                                   SKPI_THURSDAY, SKPI_FRIDAY, SKPI_SATURDAY,
+                                   SKPI_SUNDAY};
+    char d1[4], d2[4] = "";
+    int n1 = -1, n2 = -1, end = 0;
+    if (sscanf(spec, "%3[a-z]-%3[a-z] %5[0-9:]-%5[0-9:]%n", d1, d2, open, close, &end) != 4 ||
+        spec[end] != '\0') {
+        end = 0;
+        if (sscanf(spec, "%3[a-z] %5[0-9:]-%5[0-9:]%n", d1, open, close, &end) != 3 ||
+            spec[end] != '\0')
+            return -1;
+        strcpy(d2, d1);
+    }
+    for (int i = 0; i < 7; i++) {
+        if (strcmp(d1, names[i]) == 0)
+            n1 = i;
+        if (strcmp(d2, names[i]) == 0)
+            n2 = i;
+    }
+    if (n1 < 0 || n2 < 0)
+        return -1;
+    *days = 0;
+    for (int i = n1;; i = (i + 1) % 7) { /* "fri-sun", "sun-thu" wrap */
+        *days |= 1u << weekday[i];
+        if (i == n2)
+            break;
     }
     return 0;
+}
+
+/* The options that shape a new state file. */
+typedef struct shape {
+    const char *tz, *bucket;
+    const char *hours[16];
+    size_t n_hours;
+    const char *holidays[64];
+    size_t n_holidays;
+} shape;
+
+static int shape_given(const shape *s)
+{
+    return s->tz != NULL || s->bucket != NULL || s->n_hours > 0 || s->n_holidays > 0;
+}
+
+/* Build a tracker with the shape's options (the defaults for the rest). */
+static int shape_tracker(const command *cmd, const shape *s, skpi_tracker **t)
+{
+    skpi_options *o = NULL;
+    skpi_status st = skpi_options_new(&o);
+    int rc = EXIT_SUCCESS;
+    if (st != SKPI_OK)
+        return fail_status("cannot create the tracker options", st);
+    if (s->tz != NULL && (st = skpi_options_set_zone(o, s->tz)) != SKPI_OK) {
+        fprintf(stderr, "%s: %s: --tz %s: %s (%s)\n", PROG, cmd->name, s->tz,
+                skpi_strerror(st), skpi_status_name(st));
+        rc = EXIT_USAGE;
+    }
+    if (rc == EXIT_SUCCESS && s->bucket != NULL)
+        skpi_options_set_bucket(o, strcmp(s->bucket, "hour") == 0 ? SKPI_BUCKET_HOUR
+                                                                   : SKPI_BUCKET_DAY);
+    for (size_t i = 0; rc == EXIT_SUCCESS && i < s->n_hours; i++) {
+        unsigned days;
+        char open[6], close[6];
+        if (parse_hours(s->hours[i], &days, open, close) != 0) {
+            rc = bad_usage(cmd, "--hours '%s': expected DAYS HH:MM-HH:MM, e.g. "
+                                "'sun-thu 07:30-14:30'",
+                           s->hours[i]);
+            break;
+        }
+        for (int d = 0; d < 7 && rc == EXIT_SUCCESS; d++) {
+            if (!(days & (1u << d)))
+                continue;
+            st = skpi_options_add_business_hours(o, d, open, close);
+            if (st != SKPI_OK) {
+                fprintf(stderr, "%s: %s: --hours '%s': %s (%s)\n", PROG, cmd->name,
+                        s->hours[i], skpi_strerror(st), skpi_status_name(st));
+                rc = EXIT_USAGE;
+            }
+        }
+    }
+    for (size_t i = 0; rc == EXIT_SUCCESS && i < s->n_holidays; i++) {
+        st = skpi_options_add_holiday(o, s->holidays[i]);
+        if (st != SKPI_OK) {
+            fprintf(stderr, "%s: %s: --holiday %s: %s (%s)\n", PROG, cmd->name,
+                    s->holidays[i], skpi_strerror(st), skpi_status_name(st));
+            rc = EXIT_USAGE;
+        }
+    }
+    if (rc == EXIT_SUCCESS && (st = skpi_tracker_new(o, t)) != SKPI_OK)
+        rc = fail_status("cannot create the tracker", st);
+    skpi_options_free(o);
+    return rc;
+}
+
+/* Progress on a terminal: bytes, rows, rows/s, rejected. */
+typedef struct progress {
+    int on;
+    double start, last;
+} progress;
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void progress_show(progress *p, const char *file, const skpi_csv_result *r,
+                          int final)
+{
+    double t = now_seconds();
+    if (!p->on || (!final && t - p->last < 0.2))
+        return;
+    p->last = t;
+    double secs = t - p->start > 1e-9 ? t - p->start : 1e-9;
+    fprintf(stderr, "\r%s: %.1f MB, %llu rows (%.2f M rows/s), %llu rejected\033[K%s",
+            file, (double)r->bytes / 1e6, (unsigned long long)r->rows_read,
+            (double)r->rows_read / secs / 1e6, (unsigned long long)r->rows_rejected,
+            final ? "\n" : "");
+}
+
+#define MAX_SHOWN_REJECTS 10
+
+/* Read one file into t; 0 when it was applied, else an exit status. */
+static int ingest_file(skpi_tracker *t, const char *file, unsigned flags, int quiet,
+                       skpi_csv_result *total)
+{
+    skpi_error rejects[MAX_SHOWN_REJECTS];
+    skpi_csv_result res;
+    skpi_csv_reader *reader = NULL;
+    const char *name = strcmp(file, "-") == 0 ? "<stdin>" : file;
+    FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
+    progress pg = {!quiet && isatty(STDERR_FILENO), 0, 0};
+    static char chunk[1 << 20];
+    skpi_status st;
+
+    if (f == NULL) {
+        fprintf(stderr, "%s: %s: cannot open: %s\n", PROG, file, strerror(errno));
+        return EXIT_DATA;
+    }
+    memset(&res, 0, sizeof res);
+    res.rejects = rejects;
+    res.max_rejects = MAX_SHOWN_REJECTS;
+    pg.start = pg.last = now_seconds();
+    st = skpi_csv_reader_new(t, flags, &reader);
+    while (st == SKPI_OK) {
+        size_t n = fread(chunk, 1, sizeof chunk, f);
+        if (n > 0)
+            st = skpi_csv_reader_feed(reader, chunk, n, &res);
+        progress_show(&pg, name, &res, 0);
+        if (n < sizeof chunk) {
+            if (ferror(f)) {
+                fprintf(stderr, "%s: %s: cannot read: %s\n", PROG, name, strerror(errno));
+                skpi_csv_reader_free(reader);
+                if (f != stdin)
+                    fclose(f);
+                return EXIT_DATA;
+            }
+            break;
+        }
+    }
+    if (f != stdin)
+        fclose(f);
+    if (st == SKPI_OK)
+        st = skpi_csv_reader_finish(reader, &res);
+    skpi_csv_reader_free(reader);
+    progress_show(&pg, name, &res, 1);
+
+    for (size_t i = 0; i < res.n_rejects; i++)
+        fail_error(name, &rejects[i]);
+    if (res.rows_rejected > res.n_rejects)
+        fprintf(stderr, "%s: %s: %llu more rows rejected\n", PROG, name,
+                (unsigned long long)(res.rows_rejected - res.n_rejects));
+    total->rows_read += res.rows_read;
+    total->rows_applied += res.rows_applied;
+    total->rows_rejected += res.rows_rejected;
+    total->anomalies += res.anomalies;
+    total->registered += res.registered;
+    total->bytes += res.bytes;
+    if (st != SKPI_OK) {
+        /* A row error was listed above; anything else is said here. */
+        if (res.n_rejects == 0 || res.error.line != rejects[0].line)
+            fail_error(name, &res.error);
+        return EXIT_DATA;
+    }
+    return EXIT_SUCCESS;
+}
+
+static int cmd_ingest(int argc, char **argv)
+{
+    const command *cmd = find_command("ingest");
+    enum { O_TZ = 256, O_BUCKET, O_HOURS, O_HOLIDAY, O_STRICT, O_LENIENT, O_NEW };
+    static const struct option longs[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"tz", required_argument, NULL, O_TZ},
+        {"bucket", required_argument, NULL, O_BUCKET},
+        {"hours", required_argument, NULL, O_HOURS},
+        {"holiday", required_argument, NULL, O_HOLIDAY},
+        {"strict", no_argument, NULL, O_STRICT},
+        {"lenient", no_argument, NULL, O_LENIENT},
+        {"allow-new", no_argument, NULL, O_NEW},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    shape sh;
+    const char *state = NULL;
+    unsigned flags = 0;
+    int quiet = 0, rc = EXIT_SUCCESS, c;
+    skpi_tracker *t = NULL;
+    struct stat sb;
+
+    memset(&sh, 0, sizeof sh);
+    while ((c = next_option(cmd, argc, argv, ":o:qh", longs, &rc)) != -1) {
+        switch (c) {
+        case -2:
+            return rc;
+        case 'o':
+            state = optarg;
+            break;
+        case O_TZ:
+            sh.tz = optarg;
+            break;
+        case O_BUCKET:
+            if (strcmp(optarg, "day") != 0 && strcmp(optarg, "hour") != 0)
+                return bad_usage(cmd, "unknown bucket '%s' (expected day or hour)",
+                                 optarg);
+            sh.bucket = optarg;
+            break;
+        case O_HOURS:
+            if (sh.n_hours == sizeof sh.hours / sizeof sh.hours[0])
+                return bad_usage(cmd, "too many --hours options");
+            sh.hours[sh.n_hours++] = optarg;
+            break;
+        case O_HOLIDAY:
+            if (sh.n_holidays == sizeof sh.holidays / sizeof sh.holidays[0])
+                return bad_usage(cmd, "too many --holiday options");
+            sh.holidays[sh.n_holidays++] = optarg;
+            break;
+        case O_STRICT:
+            flags &= ~SKPI_CSV_LENIENT;
+            break;
+        case O_LENIENT:
+            flags |= SKPI_CSV_LENIENT;
+            break;
+        case O_NEW:
+            flags |= SKPI_CSV_ALLOW_NEW;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'h':
+            return show_help(cmd);
+        default:
+            return bad_usage(cmd, "unexpected option");
+        }
+    }
+    if (state == NULL)
+        return bad_usage(cmd, "no state file given (-o STATE)");
+    if (optind >= argc)
+        return bad_usage(cmd, "no input file given (use - for standard input)");
+
+    if (stat(state, &sb) == 0) {
+        if ((rc = load_state(state, &t)) != EXIT_SUCCESS)
+            return rc;
+        if (shape_given(&sh)) {
+            /* The options must be those STATE was made with: merging an
+             * empty tracker made with them checks exactly that. */
+            skpi_tracker *probe = NULL;
+            rc = shape_tracker(cmd, &sh, &probe);
+            if (rc == EXIT_SUCCESS) {
+                skpi_status st = skpi_tracker_merge(t, probe);
+                if (st == SKPI_EINCOMPAT) {
+                    fprintf(stderr,
+                            "%s: %s: was made with other options (zone %s, %s "
+                            "buckets, business hours); leave out --tz, --bucket, "
+                            "--hours and --holiday to use its own\n",
+                            PROG, state, skpi_tracker_zone(t),
+                            skpi_tracker_bucket(t) == SKPI_BUCKET_HOUR ? "hour" : "day");
+                    rc = EXIT_DATA;
+                } else if (st != SKPI_OK) {
+                    rc = fail_status(state, st);
+                }
+            }
+            skpi_tracker_free(probe);
+        }
+    } else if (errno != ENOENT) {
+        fprintf(stderr, "%s: %s: %s\n", PROG, state, strerror(errno));
+        return EXIT_DATA;
+    } else {
+        rc = shape_tracker(cmd, &sh, &t);
+    }
+
+    skpi_csv_result total;
+    memset(&total, 0, sizeof total);
+    for (int i = optind; rc == EXIT_SUCCESS && i < argc; i++) {
+        rc = ingest_file(t, argv[i], flags, quiet, &total);
+    }
+    if (rc == EXIT_SUCCESS)
+        rc = save_state(t, state);
+    if (!quiet) {
+        fprintf(stderr,
+                "%s: %llu rows read, %llu applied (%llu refused but counted), %llu "
+                "rejected%s",
+                PROG, (unsigned long long)total.rows_read,
+                (unsigned long long)total.rows_applied,
+                (unsigned long long)total.anomalies,
+                (unsigned long long)total.rows_rejected,
+                total.registered > 0 ? "; " : "");
+        if (total.registered > 0)
+            fprintf(stderr, "%llu new taxonomy entries",
+                    (unsigned long long)total.registered);
+        fprintf(stderr, rc == EXIT_SUCCESS ? "; saved %s\n" : "; %s left unchanged\n",
+                state);
+    }
+    skpi_tracker_free(t);
+    return rc;
+}
+
+/* ===================================================================== */
+/* report                                                                */
+/* ===================================================================== */
+
+static int cmd_report(int argc, char **argv)
+{
+    const command *cmd = find_command("report");
+    static const struct option longs[] = {
+        {"period", required_argument, NULL, 'p'},
+        {"from", required_argument, NULL, 'F'},
+        {"to", required_argument, NULL, 'T'},
+        {"platform", required_argument, NULL, 'P'},
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *period = NULL, *from = NULL, *to = NULL;
+    const char *slugs[SKPI_MAX_PLATFORMS];
+    uint32_t ids[SKPI_MAX_PLATFORMS];
+    size_t n_slugs = 0;
+    report_request q;
+    char name[2 * SKPI_TIME_BUFSIZE + 2];
+    skpi_tracker *t = NULL;
+    skpi_status st;
+    int rc = EXIT_SUCCESS, c;
+
+    memset(&q, 0, sizeof q);
+    q.format = FORMAT_TEXT;
+    while ((c = next_option(cmd, argc, argv, ":p:f:o:h", longs, &rc)) != -1) {
+        switch (c) {
+        case -2:
+            return rc;
+        case 'p':
+            period = optarg;
+            break;
+        case 'F':
+            from = optarg;
+            break;
+        case 'T':
+            to = optarg;
+            break;
+        case 'P':
+            if (n_slugs == SKPI_MAX_PLATFORMS)
+                return bad_usage(cmd, "too many --platform options");
+            slugs[n_slugs++] = optarg;
+            break;
+        case 'f':
+            if (parse_format(cmd, optarg, &q.format, &rc) != 0)
+                return rc;
+            break;
+        case 'o':
+            q.output = optarg;
+            break;
+        case 'h':
+            return show_help(cmd);
+        default:
+            return bad_usage(cmd, "unexpected option");
+        }
+    }
+    if (optind >= argc)
+        return bad_usage(cmd, "no state file given");
+    if (optind + 1 < argc)
+        return bad_usage(cmd, "unexpected argument '%s'", argv[optind + 1]);
+    if (period != NULL && (from != NULL || to != NULL))
+        return bad_usage(cmd, "--period and --from/--to exclude each other");
+    if ((from == NULL) != (to == NULL))
+        return bad_usage(cmd, "--from and --to go together");
+
+    const char *state = argv[optind];
+    if ((rc = load_state(state, &t)) != EXIT_SUCCESS)
+        return rc;
+    for (size_t i = 0; i < n_slugs && rc == EXIT_SUCCESS; i++) {
+        st = skpi_taxonomy_find(t, SKPI_PLATFORM, slugs[i], &ids[i]);
+        if (st != SKPI_OK)
+            rc = bad_usage(cmd, "unknown platform '%s' (%s knows %zu platforms; see "
+                                "'skpi report --format json')",
+                           slugs[i], state, skpi_taxonomy_count(t, SKPI_PLATFORM));
+    }
+    q.platforms = n_slugs > 0 ? ids : NULL;
+    q.n_platforms = n_slugs;
+
+    if (rc == EXIT_SUCCESS) {
+        if (period == NULL && from != NULL) {
+            snprintf(name, sizeof name, "%s/%s", from, to);
+            period = name;
+        }
+        if (period != NULL) {
+            st = skpi_period_parse(t, period, &q.from, &q.to);
+            if (st != SKPI_OK)
+                rc = bad_usage(cmd, "period '%s': %s (%s)", period, skpi_strerror(st),
+                               skpi_status_name(st));
+            q.name = period;
+        } else {
+            /* Every day that holds data, named by its first and last day. */
+            char a[SKPI_TIME_BUFSIZE], b[SKPI_TIME_BUFSIZE];
+            st = skpi_tracker_extent(t, &q.from, &q.to);
+            if (st == SKPI_ENODATA) {
+                fprintf(stderr, "%s: %s: holds no events; nothing to report\n", PROG,
+                        state);
+                rc = EXIT_DATA;
+            } else if (st != SKPI_OK) {
+                rc = fail_status("skpi_tracker_extent", st);
+            } else if (skpi_time_format(t, q.from, a, sizeof a) == SKPI_OK &&
+                       skpi_time_format(t, q.to, b, sizeof b) == SKPI_OK) {
+                snprintf(name, sizeof name, "%.10s/%.10s", a, b);
+                q.name = name;
+            } else {
+                q.name = "all data";
+            }
+        }
+    }
+    if (rc == EXIT_SUCCESS) {
+        st = SKPI_OK;
+        rc = emit_report(t, "Social media desk report", &q);
+    }
+    skpi_tracker_free(t);
+    return rc;
+}
+
+/* ===================================================================== */
+/* merge                                                                 */
+/* ===================================================================== */
+
+static int cmd_merge(int argc, char **argv)
+{
+    const command *cmd = find_command("merge");
+    static const struct option longs[] = {{"output", required_argument, NULL, 'o'},
+                                          {"help", no_argument, NULL, 'h'},
+                                          {NULL, 0, NULL, 0}};
+    const char *out = NULL;
+    skpi_tracker *t = NULL;
+    int rc = EXIT_SUCCESS, c;
+
+    while ((c = next_option(cmd, argc, argv, ":o:h", longs, &rc)) != -1) {
+        switch (c) {
+        case -2:
+            return rc;
+        case 'o':
+            out = optarg;
+            break;
+        case 'h':
+            return show_help(cmd);
+        default:
+            return bad_usage(cmd, "unexpected option");
+        }
+    }
+    if (out == NULL)
+        return bad_usage(cmd, "no output file given (-o OUT)");
+    if (optind >= argc)
+        return bad_usage(cmd, "no state file given");
+    if ((rc = load_state(argv[optind], &t)) != EXIT_SUCCESS)
+        return rc;
+    for (int i = optind + 1; i < argc && rc == EXIT_SUCCESS; i++) {
+        skpi_tracker *next = NULL;
+        if ((rc = load_state(argv[i], &next)) != EXIT_SUCCESS)
+            break;
+        skpi_status st = skpi_tracker_merge(t, next);
+        if (st != SKPI_OK) {
+            fprintf(stderr, "%s: %s: cannot merge into %s: %s (%s)\n", PROG, argv[i],
+                    argv[optind], skpi_strerror(st), skpi_status_name(st));
+            rc = EXIT_DATA;
+        }
+        skpi_tracker_free(next);
+    }
+    if (rc == EXIT_SUCCESS)
+        rc = save_state(t, out);
+    skpi_tracker_free(t);
+    return rc;
+}
+
+/* ===================================================================== */
+/* sample and demo                                                       */
+/* ===================================================================== */
+
+/* The demo desk's tracker: UTC+04:00, its office hours and holidays. */
+static int demo_tracker(skpi_tracker **t)
+{
+    skpi_options *opts = NULL;
+    skpi_status st;
+    if ((st = skpi_options_new(&opts)) != SKPI_OK)
+        return fail_status("cannot create the tracker options", st);
+    st = demo_options(opts);
+    if (st == SKPI_OK)
+        st = skpi_tracker_new(opts, t);
+    skpi_options_free(opts);
+    if (st != SKPI_OK)
+        return fail_status("cannot create the demo tracker", st);
+    return EXIT_SUCCESS;
+}
+
+static int cmd_sample(int argc, char **argv)
+{
+    const command *cmd = find_command("sample");
+    enum { O_FOLLOWERS = 256, O_HOLIDAYS };
+    static const struct option longs[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"follower-ids", no_argument, NULL, O_FOLLOWERS},
+        {"holidays", no_argument, NULL, O_HOLIDAYS},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *out = NULL;
+    unsigned flags = DEMO_ENGAGER_IDS;
+    int holidays = 0, rc = EXIT_SUCCESS, c;
+    skpi_tracker *t = NULL;
+
+    while ((c = next_option(cmd, argc, argv, ":o:h", longs, &rc)) != -1) {
+        switch (c) {
+        case -2:
+            return rc;
+        case 'o':
+            out = optarg;
+            break;
+        case O_FOLLOWERS:
+            flags |= DEMO_FOLLOWER_IDS;
+            break;
+        case O_HOLIDAYS:
+            holidays = 1;
+            break;
+        case 'h':
+            return show_help(cmd);
+        default:
+            return bad_usage(cmd, "unexpected option");
+        }
+    }
+    if (optind < argc)
+        return bad_usage(cmd, "unexpected argument '%s'", argv[optind]);
+    if (holidays) {
+        for (size_t i = 0; demo_holiday(i) != NULL; i++)
+            printf("%s--holiday %s", i > 0 ? " " : "", demo_holiday(i));
+        printf("\n");
+        return finish_output();
+    }
+    if ((rc = demo_tracker(&t)) != EXIT_SUCCESS)
+        return rc;
+
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = out != NULL && strcmp(out, "-") != 0 ? open_memstream(&buf, &len) : stdout;
+    skpi_status st = f == NULL ? SKPI_ENOMEM : demo_write_csv(t, f, flags);
+    if (f != NULL && f != stdout && fclose(f) != 0 && st == SKPI_OK)
+        st = SKPI_ENOMEM;
+    if (st != SKPI_OK)
+        rc = fail_status("cannot write the sample", st);
+    else if (f == stdout)
+        rc = finish_output();
+    else
+        rc = write_output(out, buf, len);
+    free(buf);
+    skpi_tracker_free(t);
+    return rc;
 }
 
 static int cmd_demo(int argc, char **argv)
 {
     const command *cmd = find_command("demo");
-    common_options o = {FORMAT_TEXT, 0};
-    skpi_options *opts = NULL;
+    static const struct option longs[] = {{"format", required_argument, NULL, 'f'},
+                                          {"output", required_argument, NULL, 'o'},
+                                          {"help", no_argument, NULL, 'h'},
+                                          {NULL, 0, NULL, 0}};
+    report_request q;
     skpi_tracker *t = NULL;
     skpi_status st;
-    int rc;
+    int rc = EXIT_SUCCESS, c;
 
-    for (int i = 1; i < argc; i++) {
-        int code = EXIT_USAGE;
-        int took = parse_common(cmd, argc, argv, &i, &o, &code);
-        if (took < 0)
-            return code;
-        if (took == 0)
-            return bad_usage(cmd, "%s '%s'",
-                             argv[i][0] == '-' ? "unknown option" : "unexpected argument",
-                             argv[i]);
+    memset(&q, 0, sizeof q);
+    q.format = FORMAT_TEXT;
+    while ((c = next_option(cmd, argc, argv, ":f:o:h", longs, &rc)) != -1) {
+        switch (c) {
+        case -2:
+            return rc;
+        case 'f':
+            if (parse_format(cmd, optarg, &q.format, &rc) != 0)
+                return rc;
+            break;
+        case 'o':
+            q.output = optarg;
+            break;
+        case 'h':
+            return show_help(cmd);
+        default:
+            return bad_usage(cmd, "unexpected option");
+        }
     }
-    if (o.help) {
-        command_usage(stdout, cmd, 1);
-        return finish_output();
-    }
+    if (optind < argc)
+        return bad_usage(cmd, "unexpected argument '%s'", argv[optind]);
 
     /* The desk's tracker: local time UTC+04:00, its office hours and
      * holidays (demo_options()), day buckets, the default rating scale and
      * SLA targets. */
-    if ((st = skpi_options_new(&opts)) != SKPI_OK)
-        return fail_status("cannot create the tracker options", st);
-    st = demo_options(opts);
-    if (st == SKPI_OK)
-        st = skpi_options_set_bucket(opts, SKPI_BUCKET_DAY);
-    if (st != SKPI_OK) {
-        skpi_options_free(opts);
-        return fail_status("cannot set the tracker options", st);
-    }
-    st = skpi_tracker_new(opts, &t);
-    skpi_options_free(opts);
-    if (st != SKPI_OK)
-        return fail_status("cannot create the tracker", st);
-
+    if ((rc = demo_tracker(&t)) != EXIT_SUCCESS)
+        return rc;
+    q.name = demo_period();
     if ((st = demo_build(t, DEMO_FOLLOWER_IDS | DEMO_ENGAGER_IDS)) != SKPI_OK)
         rc = fail_status("cannot build the demo data", st);
+    else if ((st = skpi_period_parse(t, q.name, &q.from, &q.to)) != SKPI_OK)
+        rc = fail_status("cannot read the period", st);
     else
-        rc = print_report(t, "Social media desk report (demo data)", demo_period(),
-                          o.format);
+        rc = emit_report(t, "Social media desk report (demo data)", &q);
     skpi_tracker_free(t);
     return rc;
 }
@@ -1143,5 +1112,6 @@ int main(int argc, char **argv)
     cmd = find_command(argv[1]);
     if (cmd == NULL)
         return bad_usage(NULL, "unknown command '%s'", argv[1]);
+    opterr = 0; /* next_option() words the errors */
     return cmd->run(argc - 1, argv + 1);
 }
