@@ -29,10 +29,10 @@ import operator
 import os
 from ctypes import (byref, c_int, c_int64, c_size_t, c_uint32, c_void_p,
                     create_string_buffer)
-from itertools import groupby
+from itertools import chain, groupby, islice
 from operator import itemgetter
-from typing import (Any, Callable, Dict, Iterable, List, Mapping, NamedTuple,
-                    Optional, Sequence, Tuple, Union)
+from typing import (Any, Callable, Dict, Iterable, Iterator, List, Mapping,
+                    NamedTuple, Optional, Sequence, Tuple, Union)
 
 from . import _batch, _ffi
 from ._convert import (INT64_MAX, TIME_MAX, TimeLike, encode_id, encode_path,
@@ -701,22 +701,25 @@ class Tracker:
 
         Rows may also be shorter or longer where the one-event method
         allows it (count 1, no author; an engagement row with a person).
-        Columns are sequences, ``array`` buffers (uint32 ``"I"`` ids, int64
-        ``"q"`` times and counts, C int ``"i"`` scores pass without a copy),
-        or a scalar repeated for every event; ``count`` defaults to 1 and
-        ``author`` to None.
+        Columns are sequences, ``array`` buffers (or other writable
+        buffers) of the C type -- uint32 ``"I"`` ids, int64 ``"q"`` times,
+        counts, tallies and scores -- which pass without a copy, or a
+        scalar repeated for every event; ``count`` defaults to 1 and
+        ``author`` to None.  Taxonomy columns take ids and slugs alike
+        (each distinct slug is looked up once).
 
         Events refused but counted (DuplicateError from message_id,
         UnmatchedError and OrderError from reply) do not stop the batch
         unless `strict` is true.  Any other error stops it and is raised
         with ``.index`` set to the failing event; the events before it stay
-        recorded (the library has no transactions).
+        recorded (the library has no transactions).  Events are recorded
+        in order, so replies may follow their messages in one batch.
 
-        The C API records one event per call, so this is a Python loop over
-        C calls, as fast as ctypes allows (python/README.md gives rates).
+        Columns, and runs of rows of one kind, are recorded by
+        ``skpi_record_batch()``: one C call per 65,536 events
+        (python/README.md gives rates).
         """
         h = self._handle()
-        caches = self._caches
         if event is None:
             if columns:
                 raise TypeError("record_many(): columns need event=...")
@@ -727,16 +730,39 @@ class Tracker:
             event = "posts"
         if event not in _batch.KINDS:
             raise ValueError("unknown event %r (%s)" % (event, ", ".join(_batch.KINDS)))
-        f = self._rec[event]
-        fail = _batch.fail_factory(event, strict)
         if events is not None:
             if columns:
                 raise TypeError("record_many(): give rows or columns, not both")
-            return _batch.row_loop[event](events, h, f, caches[0], caches[2], caches[3], fail,
-                                          self._slow(event, strict), 0)
-        cols, _ = _batch.make_columns(event, columns,
-                                      {"P": caches[0], "C": caches[2], "K": caches[3]})
-        return _batch.column_loop[event](cols, h, f, fail)
+            return self._record_run(event, iter(events), strict, 0, 0)
+        cols, n = _batch.make_columns(event, columns, self._id_caches())
+        return _batch.record_columns(h, event, cols, n, strict)
+
+    def _id_caches(self) -> Dict[str, Any]:
+        """The id caches by column code (platform, category, kind)."""
+        return {"P": self._P, "C": self._C, "K": self._K}
+
+    def _record_run(self, kind: str, rows: Iterator[Sequence[Any]], strict: bool, skip: int,
+                    start: int) -> int:
+        """Record rows of one kind whose parameters start at item `skip`;
+        `start` is the index of the first.  Chunks of uniform rows go
+        through skpi_record_batch(); short runs and odd rows through the
+        loop of calls.  Returns the index after the last row."""
+        h = self._handle()
+        i = start
+        while True:
+            part = list(islice(rows, _batch.CHUNK))
+            if not part:
+                return i
+            cols = (_batch.columns_of_rows(kind, part, skip)
+                    if len(part) >= _batch.SHORT_RUN else None)
+            if cols is not None:
+                columns, n = _batch.make_columns(kind, cols, self._id_caches())
+                i += _batch.record_columns(h, kind, columns, n, strict, i)
+                continue
+            source = map(itemgetter(slice(skip, None)), part) if skip else part
+            i = _batch.row_loop[kind](source, h, self._rec[kind], self._P, self._C, self._K,
+                                      _batch.fail_factory(kind, strict),
+                                      self._slow(kind, strict), i)
 
     def _slow(self, kind: str, strict: bool) -> Callable[[Any, int], int]:
         """Record one event through its method (precise errors, defaults)."""
@@ -761,25 +787,32 @@ class Tracker:
         return slow
 
     def _record_mixed(self, events: Iterable[Sequence[Any]], strict: bool) -> int:
-        """record_many() of rows that start with their event kind."""
+        """record_many() of rows that start with their event kind: each run
+        of one kind in turn (order matters: a reply follows its message).
+        Short runs, the common case of interleaved kinds, go straight to
+        the loop of calls."""
         h = self._handle()
-        P, C, K = self._caches[0], self._caches[2], self._caches[3]
+        P, C, K = self._P, self._C, self._K
         rest = itemgetter(slice(1, None))
-        helpers: Dict[str, Tuple[Any, Any, Any, Any]] = {}
+        helpers: Dict[Any, Any] = {}
+        short = _batch.SHORT_RUN
         i = 0
-        # Runs of events of one kind go through that kind's loop.
         for kind, run in groupby(events, key=_kind_of):
             try:
-                loop, f, fail, slow = helpers[kind]
+                name, loop, f, fail, slow = helpers[kind]
             except (KeyError, TypeError):
                 name = "posts" if kind == "post" else kind
                 if not isinstance(name, str) or name not in _batch.KINDS:
                     raise ValueError("event %d: unknown event %r (%s)"
                                      % (i, kind, ", ".join(_batch.KINDS))) from None
-                loop, f, fail, slow = helpers[kind] = (
-                    _batch.row_loop[name], self._rec[name], _batch.fail_factory(name, strict),
-                    self._slow(name, strict))
-            i = loop(map(rest, run), h, f, P, C, K, fail, slow, i)
+                helpers[kind] = name, loop, f, fail, slow = (
+                    name, _batch.row_loop[name], self._rec[name],
+                    _batch.fail_factory(name, strict), self._slow(name, strict))
+            head = list(islice(run, short))
+            if len(head) < short:
+                i = loop(map(rest, head), h, f, P, C, K, fail, slow, i)
+            else:
+                i = self._record_run(name, chain(head, run), strict, 1, i)
         return i
 
     # -- times and periods -------------------------------------------------------
