@@ -706,15 +706,19 @@ typedef struct skpi_batch {
  * Record the events of `b` in order, each exactly as its recording call
  * would (same checks, same statuses, journalled alike), at a fraction of
  * the cost of one call per event from a binding.  Events refused but
- * counted (SKPI_EDUPLICATE, SKPI_EUNMATCHED, SKPI_EORDER from a reply) are
- * counted in *anomalies (if not NULL) and do not stop the batch unless
- * `flags` has SKPI_BATCH_STRICT.  Any other error stops it: the events
- * before it stay recorded (there are no transactions), *done receives the
- * index of the failing event and its status is returned.  On success *done
- * (if not NULL) receives n.
+ * counted (SKPI_EDUPLICATE, SKPI_EUNMATCHED, SKPI_EORDER from a reply) do
+ * not stop the batch unless `flags` has SKPI_BATCH_STRICT.  Any other
+ * error stops it: the events before it stay recorded (there are no
+ * transactions) and its status is returned.
+ * Unlike other calls, the out-parameters are set on every return, when
+ * not NULL: *done receives the index of the event that stopped the batch
+ * (n on success, 0 when the batch itself is malformed and nothing was
+ * recorded), and *anomalies the number of events refused but counted,
+ * including one that stopped a strict batch.
  * Returns also SKPI_EINVAL (t or b NULL, a required column NULL, a column
  * given that the event does not use, id ends out of order), SKPI_EOPTION
- * (unknown event or flag bits).  Thread-safe as the recording calls.
+ * (unknown event or flag bits), and SKPI_EID for an id holding a NUL byte.
+ * Thread-safe as the recording calls.
  */
 SKPI_API skpi_status skpi_record_batch(skpi_tracker *t, const skpi_batch *b,
                                        unsigned flags, size_t *done,
