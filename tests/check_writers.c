@@ -845,6 +845,27 @@ START_TEST(test_csv_hours)
 }
 END_TEST
 
+START_TEST(test_csv_skipped_day)
+{
+    /* Samoa skipped 2011-12-30 whole: that bucket is empty and has no
+     * rows; the 29th ends where the 31st starts. */
+    skpi_tracker *tr = new_tracker("Pacific/Apia", SKPI_BUCKET_DAY, NULL, 0);
+    int64_t from, to;
+    ck_assert_status(skpi_period_parse(tr, "2011-12-29/2012-01-01", &from, &to), SKPI_OK);
+    const uint32_t only[] = {0};
+    char *csv = csv_of(tr, from, to, only, 1);
+    size_t rows = 0;
+    for (const char *p = csv; (p = strstr(p, "\r\n")) != NULL; p += 2)
+        rows++;
+    ck_assert_uint_eq(rows, 1 + 2 * 7);
+    ck_assert_ptr_nonnull(strstr(csv, "\r\n2011-12-29T00:00:00-10:00,2011-12-31T00:00:00+14:00,twitter,"));
+    ck_assert_ptr_nonnull(strstr(csv, "\r\n2011-12-31T00:00:00+14:00,2012-01-01T00:00:00+14:00,twitter,"));
+    ck_assert_ptr_null(strstr(csv, "2011-12-30"));
+    skpi_free(csv);
+    skpi_tracker_free(tr);
+}
+END_TEST
+
 START_TEST(test_csv_shape)
 {
     /* Every row has the header's number of fields (none here is quoted),
@@ -1018,6 +1039,7 @@ static Suite *writers_suite(void)
     tcase_add_checked_fixture(csv, setup, teardown);
     tcase_add_test(csv, test_csv_days_across_dst);
     tcase_add_test(csv, test_csv_hours);
+    tcase_add_test(csv, test_csv_skipped_day);
     tcase_add_test(csv, test_csv_shape);
     suite_add_tcase(s, csv);
     TCase *errors = tcase_create("errors");
