@@ -535,6 +535,20 @@ skpi_status skpi__category_add_impl(skpi_tracker *t, const char *slug,
                                     int expects_answer, uint32_t *id);
 
 /* ===================================================================== */
+/* Reports (lib/report.c)                                                */
+/* ===================================================================== */
+
+/*
+ * The exact sum of the first-response times behind
+ * skpi_report_response_time() (same arguments and statuses; SKPI_ENODATA
+ * when nothing was answered, *sum untouched).  For the OpenMetrics
+ * histogram's _sum, which must not be rebuilt from the rounded mean.
+ */
+skpi_status skpi__report_response_sum(const skpi_report *r, uint32_t platform,
+                                      uint32_t category, int business,
+                                      int64_t *sum);
+
+/* ===================================================================== */
 /* Tracker (lib/tracker.c)                                               */
 /* ===================================================================== */
 

@@ -848,6 +848,21 @@ skpi_status skpi_report_response_time(const skpi_report *r, uint32_t platform,
     return SKPI_OK;
 }
 
+/* The histogram's _sum (lib/openmetrics.c): the exact sum the sketch keeps,
+ * which no public getter returns (the mean is sum / n in double). */
+skpi_status skpi__report_response_sum(const skpi_report *r, uint32_t platform,
+                                      uint32_t category, int business,
+                                      int64_t *sum)
+{
+    if (r == NULL || sum == NULL)
+        return SKPI_EINVAL;
+    const skpi__dds *d;
+    skpi_status st = frt_of(r, platform, category, business, &d);
+    if (st == SKPI_OK)
+        *sum = skpi__dds_sum(d);
+    return st;
+}
+
 skpi_status skpi_report_response_quantile(const skpi_report *r,
                                           uint32_t platform, uint32_t category,
                                           int business, double q,
