@@ -86,64 +86,64 @@ enum {
 };
 
 static const om_family families[N_FAMILIES] = {
-    [F_ANOMALIES] = {"skpi_anomalies", OM_COUNTER, NULL,
+    [F_ANOMALIES] = {"socialkpi_anomalies", OM_COUNTER, NULL,
                      "Events refused but counted in the range, by platform "
                      "and kind."},
-    [F_ANSWERED] = {"skpi_answered_messages", OM_COUNTER, NULL,
+    [F_ANSWERED] = {"socialkpi_answered_messages", OM_COUNTER, NULL,
                     "Messages that arrived in the range and got a first "
                     "reply, by platform and category."},
-    [F_BACKLOG] = {"skpi_backlog_messages", OM_GAUGE, NULL,
+    [F_BACKLOG] = {"socialkpi_backlog_messages", OM_GAUGE, NULL,
                    "Messages expecting an answer and waiting at the end of "
                    "the range, by platform and category."},
-    [F_BACKLOG_AGE] = {"skpi_backlog_oldest_age_seconds", OM_GAUGE, "seconds",
+    [F_BACKLOG_AGE] = {"socialkpi_backlog_oldest_age_seconds", OM_GAUGE, "seconds",
                        "Age at the end of the range of the oldest waiting "
                        "message, from the start of its bucket; 0 when none "
                        "waits."},
-    [F_CATEGORY] = {"skpi_category", OM_INFO, NULL,
+    [F_CATEGORY] = {"socialkpi_category", OM_INFO, NULL,
                     "Message categories: group, whether they expect an "
                     "answer, display label."},
-    [F_CSAT] = {"skpi_csat_ratio", OM_GAUGE, "ratio",
+    [F_CSAT] = {"socialkpi_csat_ratio", OM_GAUGE, "ratio",
                 "Satisfied ratings over all ratings in the range; absent "
                 "without ratings."},
-    [F_ENGAGEMENTS] = {"skpi_engagements", OM_COUNTER, NULL,
+    [F_ENGAGEMENTS] = {"socialkpi_engagements", OM_COUNTER, NULL,
                        "Engagements with the desk's posts in the range, by "
                        "platform and kind."},
-    [F_EXPECTED] = {"skpi_expected_messages", OM_COUNTER, NULL,
+    [F_EXPECTED] = {"socialkpi_expected_messages", OM_COUNTER, NULL,
                     "Messages of categories that expect an answer, arrived "
                     "in the range: the response ratio's denominator."},
-    [F_FRT] = {"skpi_first_response_seconds", OM_HISTOGRAM, "seconds",
+    [F_FRT] = {"socialkpi_first_response_seconds", OM_HISTOGRAM, "seconds",
                "Time from message to first reply, for answered messages of "
                "categories that expect an answer; buckets are the SLA "
                "targets."},
-    [F_FOLLOWERS] = {"skpi_followers", OM_GAUGE, NULL,
+    [F_FOLLOWERS] = {"socialkpi_followers", OM_GAUGE, NULL,
                      "Follower tally at the end of the range (the latest "
                      "reading in it); absent without a reading."},
-    [F_MESSAGES] = {"skpi_messages", OM_COUNTER, NULL,
+    [F_MESSAGES] = {"socialkpi_messages", OM_COUNTER, NULL,
                     "Messages received in the range, by platform, group "
                     "and category."},
-    [F_PEOPLE] = {"skpi_people", OM_GAUGE, NULL,
+    [F_PEOPLE] = {"socialkpi_people", OM_GAUGE, NULL,
                   "Distinct people seen in the range on one platform "
                   "(HyperLogLog estimate); absent without ids."},
-    [F_PEOPLE_ALL] = {"skpi_people_across_platforms", OM_GAUGE, NULL,
+    [F_PEOPLE_ALL] = {"socialkpi_people_across_platforms", OM_GAUGE, NULL,
                       "Distinct people seen in the range on any platform, a "
                       "person on two counting once (HyperLogLog estimate)."},
-    [F_PLATFORM] = {"skpi_platform", OM_INFO, NULL,
+    [F_PLATFORM] = {"socialkpi_platform", OM_INFO, NULL,
                     "Platforms in the report, with their display label."},
-    [F_POSTS] = {"skpi_posts", OM_COUNTER, NULL,
+    [F_POSTS] = {"socialkpi_posts", OM_COUNTER, NULL,
                  "Posts the desk published in the range, by platform."},
-    [F_RANGE_END] = {"skpi_range_end_seconds", OM_GAUGE, "seconds",
+    [F_RANGE_END] = {"socialkpi_range_end_seconds", OM_GAUGE, "seconds",
                      "End of the report's range (exclusive), Unix time."},
-    [F_RANGE_START] = {"skpi_range_start_seconds", OM_GAUGE, "seconds",
+    [F_RANGE_START] = {"socialkpi_range_start_seconds", OM_GAUGE, "seconds",
                        "Start of the report's range, Unix time."},
-    [F_RATINGS] = {"skpi_ratings", OM_COUNTER, NULL,
+    [F_RATINGS] = {"socialkpi_ratings", OM_COUNTER, NULL,
                    "Satisfaction ratings given in the range, by platform "
                    "and score."},
-    [F_REPORT] = {"skpi_report", OM_INFO, NULL,
+    [F_REPORT] = {"socialkpi_report", OM_INFO, NULL,
                   "The tracker's bucket width and time zone."},
-    [F_RESPONSE_RATIO] = {"skpi_response_ratio", OM_GAUGE, "ratio",
+    [F_RESPONSE_RATIO] = {"socialkpi_response_ratio", OM_GAUGE, "ratio",
                           "Answered over expected messages of the range; "
                           "absent when none was expected."},
-    [F_SATISFIED] = {"skpi_satisfied_ratings", OM_COUNTER, NULL,
+    [F_SATISFIED] = {"socialkpi_satisfied_ratings", OM_COUNTER, NULL,
                      "Ratings at or above the satisfied threshold in the "
                      "range: the CSAT ratio's numerator."},
 };
