@@ -862,6 +862,23 @@ static bool map_slot(enum skpi__family f, size_t slot,
 }
 
 /*
+ * Whether a valid HyperLogLog encoding holds no id: sparse without an
+ * entry, or dense with every register 0 (lib/hll.c has the layout).  The
+ * same test as the writer's skpi__hll_count() > 0, without computing an
+ * estimate.
+ */
+static bool hll_empty(const unsigned char *p, size_t n)
+{
+    if (p[0] == 1)
+        return p[4] == 0 && p[5] == 0 && p[6] == 0 && p[7] == 0;
+    for (size_t i = 4; i < n; i++) {
+        if (p[i] != 0)
+            return false;
+    }
+    return true;
+}
+
+/*
  * Fold one encoded sketch into cell c of t.  An empty sketch is refused:
  * the writer writes it as no sketch (a zero length) instead.
  */
@@ -889,8 +906,7 @@ static skpi_status apply_sketch(skpi_tracker *t, enum skpi__family f,
     if (st != SKPI_OK)
         return st == SKPI_ENOMEM ? st : SKPI_ECORRUPT;
     skpi__hll_cell *c = NULL;
-    if (skpi__hll_precision(src) != t->opt.people_p ||
-        !(skpi__hll_count(src) > 0))
+    if (skpi__hll_precision(src) != t->opt.people_p || hll_empty(p, n))
         st = SKPI_ECORRUPT;
     else if ((c = skpi__hll_cell_get(t, cell)) == NULL)
         st = SKPI_ENOMEM;
