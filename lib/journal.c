@@ -35,12 +35,29 @@
  * a repair, which cuts the journal at the damage (losing what follows).
  * doc/durability.md spells out what each fsync policy can lose.
  *
+ * The options
+ * -----------
+ * Records name platforms and categories by id and are checked against the
+ * tracker's options (rating scale, zone, ...), so a journal only means
+ * something over the tracker it was written for.  The options travel in
+ * the snapshot, never in the journal: opening a state that has no
+ * snapshot yet writes one (atomically, before the journal and before any
+ * record), so every journal has a snapshot beside it from its first
+ * record on, and reopening takes the options from there whatever `opts`
+ * says.
+ *
  * Invariants
  * ----------
  *  - Records are applied in sequence order, each exactly once: replay
  *    skips records at or below the snapshot's sequence number.
  *  - A record is appended only for a call that changed the tracker (success,
- *    or an event refused but counted), so replay changes it identically.
+ *    or an event refused but counted), so replay changes it identically; a
+ *    record that replays otherwise does not belong to this tracker and is
+ *    damage.
+ *  - Nothing is allocated between applying a change and appending its
+ *    record, nor between saving a checkpoint's snapshot and starting its
+ *    journal: an allocation failure leaves the tracker and the files as
+ *    they were.
  *  - After a failed write the journal refuses further changes
  *    (SKPI_EJOURNAL): the tracker would otherwise drift from what can be
  *    recovered.
@@ -67,6 +84,8 @@ struct skpi_journal {
     skpi_tracker *tracker;
     char *path;          /* the snapshot */
     char *jpath;         /* the journal: path + ".journal" */
+    char *tmp;           /* a new journal before its rename: jpath + ".new" */
+    char *dir;           /* the directory of both, to flush renames */
     int fd;
     int fsync_policy;
     uint64_t seq;        /* last record written */
@@ -78,21 +97,51 @@ struct skpi_journal {
 /* Encoding                                                              */
 /* ===================================================================== */
 
-static void put_int(skpi__buf *b, int64_t v)
+/* A record being encoded, in a buffer of fixed size on the caller's stack:
+ * appending allocates nothing. */
+typedef struct rec_buf {
+    unsigned char data[RECORD_HEADER + SKPI__JOURNAL_RECORD_MAX];
+    size_t len;
+    bool over; /* the record does not fit */
+} rec_buf;
+
+static void put_bytes(rec_buf *b, const void *p, size_t n)
 {
-    /* zigzag: small magnitudes of either sign stay short */
-    skpi__buf_varint(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+    if (b->over || n > sizeof b->data - b->len) {
+        b->over = true;
+        return;
+    }
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
 }
 
-static void put_str(skpi__buf *b, const char *s)
+static void put_varint(rec_buf *b, uint64_t v)
+{
+    unsigned char tmp[10];
+    size_t n = 0;
+    do {
+        tmp[n] = (unsigned char)(v & 0x7F);
+        v >>= 7;
+        tmp[n++] |= v != 0 ? 0x80 : 0;
+    } while (v != 0);
+    put_bytes(b, tmp, n);
+}
+
+static void put_int(rec_buf *b, int64_t v)
+{
+    /* zigzag: small magnitudes of either sign stay short */
+    put_varint(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+}
+
+static void put_str(rec_buf *b, const char *s)
 {
     if (s == NULL) {
-        skpi__buf_varint(b, 0);
+        put_varint(b, 0);
         return;
     }
     size_t n = strlen(s);
-    skpi__buf_varint(b, n + 1); /* 0 is NULL, n + 1 a string of n bytes */
-    skpi__buf_put(b, s, n);
+    put_varint(b, n + 1); /* 0 is NULL, n + 1 a string of n bytes */
+    put_bytes(b, s, n);
 }
 
 static void put_le(unsigned char *p, uint64_t v, int n)
@@ -109,11 +158,14 @@ static uint64_t get_le(const unsigned char *p, int n)
     return v;
 }
 
-static void rec_encode(skpi__buf *b, const skpi__rec *r)
+/* The record's payload after the header's room (RECORD_HEADER bytes). */
+static void rec_encode(rec_buf *b, const skpi__rec *r)
 {
-    skpi__buf_putc(b, (char)r->type);
-    skpi__buf_varint(b, r->a);
-    skpi__buf_varint(b, r->b);
+    b->len = RECORD_HEADER;
+    b->over = false;
+    put_bytes(b, &r->type, 1);
+    put_varint(b, r->a);
+    put_varint(b, r->b);
     put_int(b, r->t1);
     put_int(b, r->t2);
     put_int(b, r->n);
@@ -224,69 +276,80 @@ static void header_bytes(unsigned char h[JRNL_HEADER], uint64_t base)
     put_le(h + 20, skpi__crc32c(0, h, 20), 4);
 }
 
-/* Directory of path, flushed so that a rename in it is durable. */
-static bool sync_dir(const char *path)
+/* Flush directory `dir`, so that a rename in it is durable. */
+static bool sync_dir(const char *dir)
 {
-    char *dir = strdup(path);
-    if (dir == NULL)
-        return false;
-    char *slash = strrchr(dir, '/');
-    if (slash == NULL) {
-        dir[0] = '.';
-        dir[1] = '\0';
-    } else if (slash == dir) {
-        dir[1] = '\0';
-    } else {
-        *slash = '\0';
-    }
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     bool ok = fd >= 0 && fsync(fd) == 0;
     if (fd >= 0)
         close(fd);
-    free(dir);
     return ok;
 }
 
-/* Replace the journal by an empty one after `base`, atomically; the new
- * descriptor, open for appending, into *fd. */
-static skpi_status fresh_journal(const char *jpath, uint64_t base, int *fd,
-                                 skpi_error *err)
+/* The directory part of path, in a new string ("." for a bare name). */
+static char *dir_of(const char *path)
 {
-    size_t n = strlen(jpath);
-    char *tmp = malloc(n + 8);
-    if (tmp == NULL)
-        return fail(err, SKPI_ENOMEM, -1, "out of memory");
-    memcpy(tmp, jpath, n);
-    memcpy(tmp + n, ".new", 5);
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL)
+        return strdup(".");
+    size_t n = slash == path ? 1 : (size_t)(slash - path);
+    char *dir = malloc(n + 1);
+    if (dir != NULL) {
+        memcpy(dir, path, n);
+        dir[n] = '\0';
+    }
+    return dir;
+}
+
+/*
+ * Replace j's journal by an empty one after `base`, atomically.  Once the
+ * rename is done the new file is the journal: its descriptor, open for
+ * appending, goes to *fd even if flushing the directory then fails
+ * (SKPI_EIO); before that *fd is -1 and nothing changed.  Allocates
+ * nothing.
+ */
+static skpi_status fresh_journal(const skpi_journal *j, uint64_t base,
+                                 int *fd, skpi_error *err)
+{
     unsigned char h[JRNL_HEADER];
     header_bytes(h, base);
-    skpi_status st = SKPI_OK;
-    int f = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    *fd = -1;
+    int f = open(j->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (f < 0 || !skpi__write_all(f, h, sizeof h) || fsync(f) != 0 ||
-        rename(tmp, jpath) != 0 || !sync_dir(jpath)) {
-        st = skpi__error_io(err, "cannot start the journal", jpath);
+        rename(j->tmp, j->jpath) != 0) {
+        skpi_status st = skpi__error_io(err, "cannot start the journal",
+                                        j->jpath);
         if (f >= 0)
             close(f);
-        unlink(tmp);
-    } else {
-        *fd = f;
+        unlink(j->tmp);
+        return st;
     }
-    free(tmp);
-    return st;
+    *fd = f;
+    if (!sync_dir(j->dir))
+        return skpi__error_io(err, "cannot flush the directory of", j->jpath);
+    return SKPI_OK;
 }
 
 /* ===================================================================== */
 /* Replay                                                                */
 /* ===================================================================== */
 
+/* What replay() found. */
+typedef struct replay_info {
+    size_t end;      /* offset after the last record kept */
+    uint64_t last;   /* sequence number of that record, or the base */
+    bool cut;        /* the file goes on after `end`: cut it there */
+} replay_info;
+
 /*
- * Replay the journal at jpath into t, skipping records up to `after`.
- * *end receives the offset after the last good record and *last its
- * sequence number (or the base).  A torn tail is reported in *torn.
+ * Replay the journal at jpath into t, skipping records up to `after`.  A
+ * torn tail (or, with `repair`, damage) ends the replay with info->cut set
+ * and is described in *err with status SKPI_OK; every other failure is
+ * returned, t then being in a partial state the caller discards.
+ * SKPI_ENODATA (with nothing in *err) when there is no journal.
  */
 static skpi_status replay(const char *jpath, skpi_tracker *t, uint64_t after,
-                          bool repair, size_t *end, uint64_t *last,
-                          bool *torn, skpi_error *err)
+                          bool repair, replay_info *info, skpi_error *err)
 {
     unsigned char *buf;
     size_t size;
@@ -297,10 +360,12 @@ static skpi_status replay(const char *jpath, skpi_tracker *t, uint64_t after,
         return fail(err, st, -1, "out of memory");
     if (st != SKPI_OK)
         return skpi__error_io(err, "cannot read", jpath);
-    *torn = false;
-    if (size < JRNL_HEADER || memcmp(buf, JRNL_MAGIC, 8) != 0) {
-        st = fail(err, size < 8 ? SKPI_ETRUNC : SKPI_EFORMAT, 0,
-                  "not a libsocialkpi journal");
+    info->cut = false;
+    bool magic = memcmp(buf, JRNL_MAGIC, size < 8 ? size : 8) == 0;
+    if (!magic || size < JRNL_HEADER) {
+        st = magic ? fail(err, SKPI_ETRUNC, (int64_t)size,
+                          "the journal is shorter than its header")
+                   : fail(err, SKPI_EFORMAT, 0, "not a libsocialkpi journal");
         goto out;
     }
     if (get_le(buf + 20, 4) != skpi__crc32c(0, buf, 20)) {
@@ -335,29 +400,43 @@ static skpi_status replay(const char *jpath, skpi_tracker *t, uint64_t after,
                      !rec_decode(buf + pos + RECORD_HEADER, (size_t)n, &r,
                                  store)))
             good = false;
-        if (!good) {
-            /* A bad record that is also the last thing in the file is what
-             * a crash leaves; anything after it means damage. */
-            bool tail = !whole || pos + RECORD_HEADER + n == size;
-            if (!tail && !repair) {
-                st = fail(err, SKPI_ECORRUPT, (int64_t)pos,
-                          "damaged journal record followed by more records");
+        /* A record that was journalled changed the tracker when it was
+         * recorded, and changes it alike when replayed, unless it was
+         * written for another tracker (other options, another snapshot).
+         * Refused, it changed nothing. */
+        bool applies = true;
+        if (good && seq + 1 > after) {
+            skpi_status a = skpi__apply_record(t, &r);
+            if (a == SKPI_ENOMEM) {
+                st = fail(err, a, -1, "out of memory");
                 break;
             }
-            *torn = true;
+            applies = changed(&r, a);
+        }
+        if (!good || !applies) {
+            /* A bad record that is also the last thing in the file is what
+             * a crash leaves; anything after it means damage, and so does
+             * a sound record that does not apply. */
+            bool tail = good ? false : !whole || pos + RECORD_HEADER + n == size;
+            if (!tail && !repair) {
+                st = fail(err, SKPI_ECORRUPT, (int64_t)pos,
+                          good ? "a journal record does not apply to the tracker"
+                               : "damaged journal record followed by more "
+                                 "records");
+                break;
+            }
+            info->cut = true;
             fail(err, SKPI_OK, (int64_t)pos,
                  tail ? "a torn last record was cut off"
                       : "the journal was cut at a damaged record");
             break;
         }
         seq++;
-        if (seq > after)
-            (void)skpi__apply_record(t, &r);
         pos += RECORD_HEADER + (size_t)n;
     }
     free(store);
-    *end = pos;
-    *last = seq > after ? seq : after;
+    info->end = pos;
+    info->last = seq;
 out:
     free(buf);
     return st;
@@ -366,6 +445,42 @@ out:
 /* ===================================================================== */
 /* Public calls                                                          */
 /* ===================================================================== */
+
+static void journal_free(skpi_journal *j)
+{
+    if (j == NULL)
+        return;
+    free(j->path);
+    free(j->jpath);
+    free(j->tmp);
+    free(j->dir);
+    free(j);
+}
+
+/* A journal object for the state at path, with every name it will need
+ * (so that nothing is allocated later, between a change and its record). */
+static skpi_journal *journal_new(const char *path)
+{
+    skpi_journal *j = calloc(1, sizeof *j);
+    if (j == NULL)
+        return NULL;
+    size_t n = strlen(path);
+    j->fd = -1;
+    j->path = strdup(path);
+    j->jpath = malloc(n + sizeof ".journal");
+    j->tmp = malloc(n + sizeof ".journal.new");
+    j->dir = dir_of(path);
+    if (j->path == NULL || j->jpath == NULL || j->tmp == NULL ||
+        j->dir == NULL) {
+        journal_free(j);
+        return NULL;
+    }
+    memcpy(j->jpath, path, n);
+    memcpy(j->jpath + n, ".journal", sizeof ".journal");
+    memcpy(j->tmp, path, n);
+    memcpy(j->tmp + n, ".journal.new", sizeof ".journal.new");
+    return j;
+}
 
 skpi_status skpi_journal_open(const char *path, const skpi_options *opts,
                               int fsync_policy, unsigned flags,
@@ -377,70 +492,76 @@ skpi_status skpi_journal_open(const char *path, const skpi_options *opts,
     if (fsync_policy < SKPI_FSYNC_ALWAYS || fsync_policy > SKPI_FSYNC_NONE ||
         (flags & ~SKPI_JOURNAL_REPAIR) != 0)
         return fail(err, SKPI_EOPTION, -1, "unknown fsync policy or flag");
-    skpi_journal *j = calloc(1, sizeof *j);
-    size_t n = strlen(path);
-    if (j != NULL) {
-        j->path = strdup(path);
-        j->jpath = malloc(n + 9);
-    }
-    if (j == NULL || j->path == NULL || j->jpath == NULL) {
-        if (j != NULL) {
-            free(j->path);
-            free(j->jpath);
-        }
-        free(j);
+    skpi_journal *j = journal_new(path);
+    if (j == NULL)
         return fail(err, SKPI_ENOMEM, -1, "out of memory");
-    }
-    memcpy(j->jpath, path, n);
-    memcpy(j->jpath + n, ".journal", 9);
-    j->fd = -1;
     j->fsync_policy = fsync_policy;
 
+    /* The snapshot, or a new tracker that will get one below. */
     skpi_tracker *t = NULL;
     skpi_status st;
-    if (access(path, F_OK) == 0)
+    bool have_snapshot = access(path, F_OK) == 0;
+    if (have_snapshot)
         st = skpi_tracker_load(path, &t, err);
-    else
-        st = errno == ENOENT ? skpi_tracker_new(opts, &t)
-                             : skpi__error_io(err, "cannot access", path);
-    size_t end = 0;
-    uint64_t last = 0;
-    bool torn = false;
+    else if (errno != ENOENT)
+        st = skpi__error_io(err, "cannot access", path);
+    else if ((st = skpi_tracker_new(opts, &t)) != SKPI_OK)
+        fail(err, st, -1, skpi_strerror(st));
+
+    /* The journal's records newer than the snapshot. */
+    uint64_t after = st == SKPI_OK ? atomic_load(&t->journal_seq) : 0;
+    replay_info info = {JRNL_HEADER, after, false};
     skpi_error note;
     memset(&note, 0, sizeof note);
+    bool have_journal = false;
     if (st == SKPI_OK) {
-        uint64_t after = atomic_load(&t->journal_seq);
         st = replay(j->jpath, t, after, (flags & SKPI_JOURNAL_REPAIR) != 0,
-                    &end, &last, &torn, &note);
-        if (st == SKPI_ENODATA) {
-            /* No journal yet: start one after the snapshot. */
-            last = after;
-            st = fresh_journal(j->jpath, after, &j->fd, err);
-        } else if (st == SKPI_OK) {
-            j->fd = open(j->jpath, O_WRONLY | O_CLOEXEC);
-            if (j->fd < 0 || (torn && ftruncate(j->fd, (off_t)end) != 0) ||
-                lseek(j->fd, (off_t)end, SEEK_SET) < 0)
-                st = skpi__error_io(err, "cannot append to", j->jpath);
-        } else if (err != NULL) {
+                    &info, &note);
+        have_journal = st != SKPI_ENODATA;
+        if (st == SKPI_ENODATA)
+            st = SKPI_OK;
+        else if (st != SKPI_OK && err != NULL)
             *err = note;
-        }
+    }
+    uint64_t last = info.last > after ? info.last : after;
+    if (t != NULL)
+        atomic_store(&t->journal_seq, last);
+
+    /* A state without a snapshot gets one now, before its journal and any
+     * record: the snapshot is what keeps the tracker's options.  (Only a
+     * journal written before this rule can be found without one; it was
+     * replayed into a tracker made with `opts`.) */
+    bool wrote_snapshot = false;
+    if (st == SKPI_OK && !have_snapshot) {
+        st = skpi_tracker_save(t, path, err);
+        wrote_snapshot = st == SKPI_OK;
+    }
+    /* Append to the journal after its last good record, or start one when
+     * there is none or it ends before the snapshot (all it holds is in the
+     * snapshot: appending would leave a gap in the sequence). */
+    if (st == SKPI_OK && (!have_journal || info.last < after)) {
+        st = fresh_journal(j, last, &j->fd, err);
+    } else if (st == SKPI_OK) {
+        j->fd = open(j->jpath, O_WRONLY | O_CLOEXEC);
+        if (j->fd < 0 || (info.cut && ftruncate(j->fd, (off_t)info.end) != 0) ||
+            lseek(j->fd, (off_t)info.end, SEEK_SET) < 0)
+            st = skpi__error_io(err, "cannot append to", j->jpath);
     }
     if (st == SKPI_OK && pthread_mutex_init(&j->lock, NULL) != 0)
         st = fail(err, SKPI_ENOMEM, -1, "out of memory");
     if (st != SKPI_OK) {
         if (j->fd >= 0)
             close(j->fd);
+        if (wrote_snapshot)
+            unlink(path); /* there was none: leave none */
         skpi_tracker_free(t);
-        free(j->path);
-        free(j->jpath);
-        free(j);
+        journal_free(j);
         return st;
     }
-    if (torn && err != NULL)
+    if (info.cut && err != NULL)
         *err = note;
     j->seq = last;
     j->tracker = t;
-    atomic_store(&t->journal_seq, last);
     clock_gettime(CLOCK_MONOTONIC, &j->last_sync);
     atomic_store_explicit(&t->journal, j, memory_order_release);
     *tracker = t;
@@ -467,6 +588,10 @@ static bool sync_policy(skpi_journal *j)
 skpi_status skpi__journal_record(skpi_tracker *t, const skpi__rec *r)
 {
     skpi_journal *j = atomic_load_explicit(&t->journal, memory_order_acquire);
+    /* Encoded before the change is applied, on the stack: from the change
+     * to its record nothing can fail for want of memory. */
+    rec_buf b;
+    rec_encode(&b, r);
     pthread_mutex_lock(&j->lock);
     if (j->failed) {
         pthread_mutex_unlock(&j->lock);
@@ -474,20 +599,16 @@ skpi_status skpi__journal_record(skpi_tracker *t, const skpi__rec *r)
     }
     skpi_status st = skpi__apply_record(t, r);
     if (changed(r, st)) {
-        skpi__buf b;
-        skpi__buf_init(&b);
-        skpi__buf_put(&b, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", RECORD_HEADER);
-        rec_encode(&b, r);
-        bool ok = !b.failed;
+        /* A record too long for the journal cannot be: every string of a
+         * change that applied is within its limit (SKPI_ID_MAX, ...). */
+        bool ok = !b.over;
         if (ok) {
-            unsigned char *h = (unsigned char *)b.data;
             size_t n = b.len - RECORD_HEADER;
-            put_le(h, n, 4);
-            put_le(h + 8, j->seq + 1, 8);
-            put_le(h + 4, skpi__crc32c(0, h + 8, 8 + n), 4);
+            put_le(b.data, n, 4);
+            put_le(b.data + 8, j->seq + 1, 8);
+            put_le(b.data + 4, skpi__crc32c(0, b.data + 8, 8 + n), 4);
             ok = skpi__write_all(j->fd, b.data, b.len) && sync_policy(j);
         }
-        skpi__buf_free(&b);
         if (ok) {
             j->seq++;
             atomic_store(&t->journal_seq, j->seq);
@@ -506,15 +627,22 @@ skpi_status skpi_journal_checkpoint(skpi_journal *j, skpi_error *err)
     if (j == NULL)
         return fail(err, SKPI_EINVAL, -1, "NULL argument");
     pthread_mutex_lock(&j->lock);
-    skpi_status st = j->failed ? SKPI_EJOURNAL : SKPI_OK;
+    skpi_status st = j->failed ? fail(err, SKPI_EJOURNAL, -1,
+                                      "an earlier journal write failed")
+                               : SKPI_OK;
     if (st == SKPI_OK)
         st = skpi_tracker_save(j->tracker, j->path, err);
+    /* The snapshot now holds every record: the old journal's are all at
+     * or below its sequence number, whether or not a new one follows. */
     int fd = -1;
     if (st == SKPI_OK)
-        st = fresh_journal(j->jpath, j->seq, &fd, err);
-    if (st == SKPI_OK) {
+        st = fresh_journal(j, j->seq, &fd, err);
+    if (fd >= 0) {
         close(j->fd);
         j->fd = fd;
+        /* The rename of the new journal may not be durable: stop. */
+        if (st != SKPI_OK)
+            j->failed = true;
     }
     pthread_mutex_unlock(&j->lock);
     return st;
@@ -550,8 +678,6 @@ skpi_status skpi_journal_close(skpi_journal *j)
     if (close(j->fd) != 0)
         st = SKPI_EIO;
     pthread_mutex_destroy(&j->lock);
-    free(j->path);
-    free(j->jpath);
-    free(j);
+    journal_free(j);
     return st;
 }

@@ -421,6 +421,17 @@ static bool rd_fail(reader *r, skpi_status st, const char *field)
     return false;
 }
 
+/* As rd_fail(), naming an earlier position of the section. */
+static bool rd_fail_at(reader *r, size_t pos, skpi_status st,
+                       const char *field)
+{
+    size_t now = r->pos;
+    r->pos = pos;
+    rd_fail(r, st, field);
+    r->pos = now;
+    return false;
+}
+
 static bool rd_le(reader *r, int n, uint64_t *v, const char *field)
 {
     if (r->st != SKPI_OK)
@@ -602,6 +613,58 @@ static skpi_status reader_done(reader *r, skpi_error *err)
     return fail(err, r->st, (int64_t)r->fail_at, r->field, text);
 }
 
+/*
+ * The zone of a snapshot: rebuilt from its TZif bytes, or a fixed offset.
+ * Only the forms the writer produces are accepted: rules only for a zone
+ * whose offset changes, and then a zone_offset of 0; a fixed zone under
+ * its canonical name ("+04:00", not "+0400").  *bad receives the field at
+ * fault (0 the name, 1 zone_offset, 2 zone_rules).
+ */
+static skpi_status read_zone(const char *name, uint64_t off,
+                             const unsigned char *tzif, size_t tzif_len,
+                             skpi__zone *out, int *bad)
+{
+    skpi__zone z;
+    if (tzif_len > 0) {
+        if (off != 0) {
+            *bad = 1;
+            return SKPI_ECORRUPT;
+        }
+        skpi_status st = skpi__zone_from_tzif(name, tzif, tzif_len, &z);
+        if (st == SKPI_OK && z.rules == NULL) /* converts as a fixed offset */
+            st = SKPI_ECORRUPT;
+        *bad = 2;
+        if (st == SKPI_OK)
+            *out = z;
+        return st == SKPI_OK || st == SKPI_ENOMEM ? st : SKPI_ECORRUPT;
+    }
+    memset(&z, 0, sizeof z);
+    z.offset = (int32_t)(uint32_t)off;
+    memcpy(z.name, name, strlen(name) + 1);
+    skpi__zone check;
+    skpi_status st = skpi__zone_parse(name, &check);
+    if (st == SKPI_ENOMEM)
+        return st;
+    if (st == SKPI_OK) {
+        /* An IANA name converting as a fixed offset keeps its name. */
+        bool rules = check.rules != NULL;
+        bool canonical = strcmp(check.name, name) == 0;
+        int32_t want = check.offset;
+        skpi__zone_free(&check);
+        if (rules || !canonical || want != z.offset) {
+            *bad = rules || !canonical ? 0 : 1;
+            return SKPI_ECORRUPT;
+        }
+    } else if (z.offset < -14 * 3600 || z.offset > 14 * 3600) {
+        /* A fixed zone named after an IANA zone that this machine does
+         * not have is still rebuilt from its saved offset. */
+        *bad = 1;
+        return SKPI_ECORRUPT;
+    }
+    *out = z;
+    return SKPI_OK;
+}
+
 /* The options a snapshot was made with, as a new options object. */
 static skpi_status read_config(reader *r, skpi_options **out,
                                uint64_t *seq_out, skpi_error *err)
@@ -609,7 +672,7 @@ static skpi_status read_config(reader *r, skpi_options **out,
     skpi_options *o;
     skpi_status st = skpi_options_new(&o);
     if (st != SKPI_OK)
-        return st;
+        return fail(err, st, -1, "config", skpi_strerror(st));
     uint64_t bucket = 0, lo = 0, hi = 0, sat = 0, n_sla = 0, alpha_bits = 0;
     uint64_t p = 0, limit = 0, off = 0, seq = 0;
     int64_t sla[SKPI_MAX_SLA] = {0};
@@ -630,8 +693,13 @@ static skpi_status read_config(reader *r, skpi_options **out,
     rd_le(r, 1, &p, "people_precision");
     rd_varint(r, &limit, "open_limit");
     rd_varint(r, &seq, "journal_seq");
+    /* Where the zone's three fields start, for the error's offset. */
+    size_t at[3];
+    at[0] = r->base + r->pos;
     rd_string(r, name, sizeof name, "zone");
+    at[1] = r->base + r->pos;
     rd_le(r, 4, &off, "zone_offset");
+    at[2] = r->base + r->pos;
     rd_bytes(r, SKPI__TZIF_MAX_BYTES, &tzif, &tzif_len, "zone_rules");
     rd_bytes(r, SKPI__CAL_ENCODED_MAX, &cal, &cal_len, "calendar");
     double alpha;
@@ -649,33 +717,6 @@ static skpi_status read_config(reader *r, skpi_options **out,
                                  SKPI_OK ||
          skpi__calendar_decode(cal, cal_len, &o->cal) != SKPI_OK))
         st = SKPI_ECORRUPT;
-    if (st == SKPI_OK) {
-        skpi__zone z;
-        if (tzif_len > 0) {
-            st = skpi__zone_from_tzif(name, tzif, tzif_len, &z);
-        } else {
-            /* A fixed offset; an IANA name converting as one keeps it. */
-            memset(&z, 0, sizeof z);
-            z.offset = (int32_t)(uint32_t)off;
-            memcpy(z.name, name, strlen(name) + 1);
-            skpi__zone check;
-            if (skpi__zone_parse(name, &check) == SKPI_OK) {
-                bool same = check.rules == NULL && check.offset == z.offset;
-                skpi__zone_free(&check);
-                st = same ? SKPI_OK : SKPI_ECORRUPT;
-            } else if (z.offset < -14 * 3600 || z.offset > 14 * 3600) {
-                st = SKPI_ECORRUPT;
-            }
-            /* A fixed zone named after an IANA zone that this machine does
-             * not have is still rebuilt from its saved offset. */
-        }
-        if (st == SKPI_OK) {
-            skpi__zone_free(&o->zone);
-            o->zone = z;
-        } else if (st != SKPI_ENOMEM) {
-            st = SKPI_ECORRUPT;
-        }
-    }
     if (st != SKPI_OK) {
         skpi_options_free(o);
         if (r->st != SKPI_OK)
@@ -683,6 +724,23 @@ static skpi_status read_config(reader *r, skpi_options **out,
         return fail(err, st, (int64_t)r->base, "config",
                     "the options are not valid");
     }
+    skpi__zone z;
+    int bad = 0;
+    st = read_zone(name, off, tzif, tzif_len, &z, &bad);
+    if (st != SKPI_OK) {
+        static const char *const fields[3] = {"zone", "zone_offset",
+                                              "zone_rules"};
+        static const char *const texts[3] = {
+            "a zone name that is not the canonical name of a fixed zone",
+            "a zone_offset that does not fit the zone",
+            "zone rules that are not valid, or whose offset never changes"};
+        skpi_options_free(o);
+        return st == SKPI_ENOMEM
+                   ? fail(err, st, -1, "zone_rules", skpi_strerror(st))
+                   : fail(err, st, (int64_t)at[bad], fields[bad], texts[bad]);
+    }
+    skpi__zone_free(&o->zone);
+    o->zone = z;
     st = reader_done(r, err);
     if (st != SKPI_OK) {
         skpi_options_free(o);
@@ -697,19 +755,30 @@ static skpi_status read_config(reader *r, skpi_options **out,
  * Unite the snapshot's taxonomy into t: entries t lacks are registered,
  * entries it has must agree (a category's group and answer flag; t's
  * labels are kept).  map[d] receives, for each snapshot id, t's id.
+ *
+ * Into a fresh tracker (`fresh`: loading, not merging) only what the
+ * writer writes is accepted: every dimension starts with the built-in
+ * entries exactly as a new tracker has them (they never change: entries
+ * are immutable once registered), and no slug comes twice.
  */
-static skpi_status read_taxonomy(reader *r, skpi_tracker *t,
+static skpi_status read_taxonomy(reader *r, skpi_tracker *t, bool fresh,
                                  uint32_t map[SKPI__NDIMS][SKPI_MAX_CATEGORIES],
                                  size_t counts[SKPI__NDIMS], skpi_error *err)
 {
     for (int d = 0; d < SKPI__NDIMS && r->st == SKPI_OK; d++) {
+        size_t builtin = fresh ? skpi__dim_count(&t->dims[d]) : 0;
+        size_t at = r->base + r->pos;
         uint64_t n;
         if (!rd_count(r, t->dims[d].cap, &n, "taxonomy"))
             break;
+        if (n < builtin)
+            return fail(err, SKPI_ECORRUPT, (int64_t)at, "taxonomy",
+                        "a built-in taxonomy entry is missing");
         counts[d] = (size_t)n;
         for (uint64_t i = 0; i < n && r->st == SKPI_OK; i++) {
             char slug[SKPI_SLUG_MAX + 1], label[SKPI_LABEL_MAX + 1];
             uint64_t group = 0, expects = 0;
+            at = r->base + r->pos;
             rd_string(r, slug, sizeof slug, "slug");
             rd_string(r, label, sizeof label, "label");
             rd_count(r, SKPI_MAX_GROUPS - 1, &group, "group");
@@ -725,14 +794,24 @@ static skpi_status read_taxonomy(reader *r, skpi_tracker *t,
             }
             uint32_t g = d == SKPI_CATEGORY ? map[SKPI_GROUP][group] : 0;
             uint32_t id;
-            if (skpi_taxonomy_find(t, d, slug, &id) == SKPI_OK) {
+            if (i < builtin) {
+                const skpi__entry *e = &t->dims[d].entries[i];
+                if (strcmp(e->slug, slug) != 0 ||
+                    strcmp(e->label, label) != 0 || e->group != g ||
+                    e->expects_answer != (expects == 1))
+                    return fail(err, SKPI_ECORRUPT, (int64_t)at, "taxonomy",
+                                "a built-in taxonomy entry is changed");
+                id = (uint32_t)i;
+            } else if (skpi_taxonomy_find(t, d, slug, &id) == SKPI_OK) {
+                if (fresh)
+                    return fail(err, SKPI_ECORRUPT, (int64_t)at, "taxonomy",
+                                "a taxonomy slug appears twice");
                 uint32_t have_g = 0;
                 int have_e = 0;
                 if (d == SKPI_CATEGORY) {
                     (void)skpi_category_info(t, id, &have_g, &have_e);
                     if (have_g != g || have_e != (int)expects)
-                        return fail(err, SKPI_EEXIST,
-                                    (int64_t)(r->base + r->pos), "taxonomy",
+                        return fail(err, SKPI_EEXIST, (int64_t)at, "taxonomy",
                                     "a category differs in group or answer "
                                     "flag");
                 }
@@ -742,8 +821,8 @@ static skpi_status read_taxonomy(reader *r, skpi_tracker *t,
                         ? skpi_category_add(t, slug, label, g, (int)expects, &id)
                         : skpi_taxonomy_add(t, d, slug, label, &id);
                 if (st != SKPI_OK)
-                    return fail(err, st, (int64_t)(r->base + r->pos),
-                                "taxonomy", skpi_strerror(st));
+                    return fail(err, st, (int64_t)at, "taxonomy",
+                                skpi_strerror(st));
             }
             map[d][i] = id;
         }
@@ -782,7 +861,27 @@ static bool map_slot(enum skpi__family f, size_t slot,
     return true;
 }
 
-/* Fold one decoded sketch into cell c of t. */
+/*
+ * Whether a valid HyperLogLog encoding holds no id: sparse without an
+ * entry, or dense with every register 0 (lib/hll.c has the layout).  The
+ * same test as the writer's skpi__hll_count() > 0, without computing an
+ * estimate.
+ */
+static bool hll_empty(const unsigned char *p, size_t n)
+{
+    if (p[0] == 1)
+        return p[4] == 0 && p[5] == 0 && p[6] == 0 && p[7] == 0;
+    for (size_t i = 4; i < n; i++) {
+        if (p[i] != 0)
+            return false;
+    }
+    return true;
+}
+
+/*
+ * Fold one encoded sketch into cell c of t.  An empty sketch is refused:
+ * the writer writes it as no sketch (a zero length) instead.
+ */
 static skpi_status apply_sketch(skpi_tracker *t, enum skpi__family f,
                                 _Atomic int64_t *cell,
                                 const unsigned char *p, size_t n)
@@ -792,11 +891,11 @@ static skpi_status apply_sketch(skpi_tracker *t, enum skpi__family f,
         skpi_status st = skpi__dds_decode_init(&src, p, n);
         if (st != SKPI_OK)
             return st == SKPI_ENOMEM ? st : SKPI_ECORRUPT;
-        skpi__dds_cell *c = skpi__dds_cell_get(t, cell);
-        if (c == NULL)
-            st = SKPI_ENOMEM;
-        else if (skpi__dds_alpha(&src) != t->opt.alpha)
+        skpi__dds_cell *c = NULL;
+        if (skpi__dds_alpha(&src) != t->opt.alpha || skpi__dds_n(&src) == 0)
             st = SKPI_ECORRUPT;
+        else if ((c = skpi__dds_cell_get(t, cell)) == NULL)
+            st = SKPI_ENOMEM;
         else
             st = skpi__dds_merge(&c->dds, &src);
         skpi__dds_fini(&src);
@@ -806,11 +905,11 @@ static skpi_status apply_sketch(skpi_tracker *t, enum skpi__family f,
     skpi_status st = skpi__hll_decode(p, n, &src);
     if (st != SKPI_OK)
         return st == SKPI_ENOMEM ? st : SKPI_ECORRUPT;
-    skpi__hll_cell *c = skpi__hll_cell_get(t, cell);
-    if (c == NULL)
-        st = SKPI_ENOMEM;
-    else if (skpi__hll_precision(src) != t->opt.people_p)
+    skpi__hll_cell *c = NULL;
+    if (skpi__hll_precision(src) != t->opt.people_p || hll_empty(p, n))
         st = SKPI_ECORRUPT;
+    else if ((c = skpi__hll_cell_get(t, cell)) == NULL)
+        st = SKPI_ENOMEM;
     else
         st = skpi__hll_merge(c->hll, src);
     skpi__hll_free(src);
@@ -834,8 +933,7 @@ static bool apply_cell(enum skpi__family f, _Atomic int64_t *c, uint64_t v)
 
 static skpi_status read_series(reader *r, skpi_tracker *t, enum skpi__family f,
                                uint32_t map[SKPI__NDIMS][SKPI_MAX_CATEGORIES],
-                               const size_t counts[SKPI__NDIMS],
-                               const skpi_options *o, skpi_error *err)
+                               const size_t counts[SKPI__NDIMS], skpi_error *err)
 {
     uint64_t width;
     if (!rd_varint(r, &width, "width"))
@@ -843,12 +941,12 @@ static skpi_status read_series(reader *r, skpi_tracker *t, enum skpi__family f,
     if (width != t->width[f])
         return fail(err, SKPI_ECORRUPT, (int64_t)r->base, "width",
                     "a family's cell width does not match its options");
-    (void)o;
     size_t cells = SKPI__PAGE_LEN * (size_t)width;
     int64_t n_pages = (int64_t)t->n_mid << SKPI__MID_BITS;
     uint64_t last_slot = 0;
     int64_t last_page = -1;
     for (;;) {
+        size_t page_at = r->pos;
         uint64_t slot1, pg;
         if (!rd_count(r, skpi__family_slots(f), &slot1, "slot"))
             break;
@@ -869,26 +967,34 @@ static skpi_status read_series(reader *r, skpi_tracker *t, enum skpi__family f,
             break;
         }
         int64_t b0 = (int64_t)pg << SKPI__PAGE_BITS;
+        bool any = false; /* a cell that is not zero, or a sketch */
         for (size_t i = 0; i < cells && r->st == SKPI_OK; i++) {
             int64_t b = b0 + (int64_t)(i / width);
+            size_t cell_at = r->pos;
             if (sketch_family(f)) {
                 const unsigned char *p;
                 size_t n;
                 if (!rd_bytes(r, r->len, &p, &n, "sketch") || n == 0)
                     continue;
+                any = true;
+                if (b >= t->n_buckets) {
+                    rd_fail_at(r, cell_at, SKPI_ECORRUPT, "sketch");
+                    break;
+                }
                 _Atomic int64_t *c = skpi__cells_for_write_in(t, 0, f, slot, b);
                 skpi_status st = c == NULL ? SKPI_ENOMEM
                                            : apply_sketch(t, f, &c[i % width],
                                                           p, n);
                 if (st != SKPI_OK)
-                    rd_fail(r, st, "sketch");
+                    rd_fail_at(r, cell_at, st, "sketch");
                 continue;
             }
             uint64_t v;
             if (!rd_count(r, INT64_MAX, &v, "cell") || v == 0)
                 continue;
+            any = true;
             if (b >= t->n_buckets) {
-                rd_fail(r, SKPI_ECORRUPT, "cell");
+                rd_fail_at(r, cell_at, SKPI_ECORRUPT, "cell");
                 break;
             }
             _Atomic int64_t *c = skpi__cells_for_write_in(t, 0, f, slot, b);
@@ -899,11 +1005,23 @@ static skpi_status read_series(reader *r, skpi_tracker *t, enum skpi__family f,
         }
         if (r->st != SKPI_OK)
             break;
+        /* The writer leaves out pages that hold nothing. */
+        if (!any) {
+            rd_fail_at(r, page_at, SKPI_ECORRUPT, "page");
+            break;
+        }
     }
     return reader_done(r, err);
 }
 
-static skpi_status read_open(reader *r, skpi_tracker *t,
+/*
+ * Kept messages, in strictly increasing key order.  Into a fresh tracker
+ * (`fresh`) they must also fit its open limit as the writer's table keeps
+ * it (per stripe, see lib/open.c): a message that would make the table
+ * forget another is more than the writer ever writes.  A merge may
+ * forget, as recording would.
+ */
+static skpi_status read_open(reader *r, skpi_tracker *t, bool fresh,
                              uint32_t map[SKPI__NDIMS][SKPI_MAX_CATEGORIES],
                              const size_t counts[SKPI__NDIMS], skpi_error *err)
 {
@@ -913,6 +1031,7 @@ static skpi_status read_open(reader *r, skpi_tracker *t,
         return reader_done(r, err);
     uint64_t last = 0;
     for (uint64_t i = 0; i < n && r->st == SKPI_OK; i++) {
+        size_t at = r->pos;
         uint64_t key = 0, received = 0, p = 0, c = 0, state = 0;
         rd_le(r, 8, &key, "open");
         rd_count(r, (uint64_t)SKPI_TIME_MAX - 1, &received, "open");
@@ -923,7 +1042,7 @@ static skpi_status read_open(reader *r, skpi_tracker *t,
             break;
         if ((i > 0 && key <= last) ||
             (state != SKPI__OPEN_WAITING && state != SKPI__OPEN_ANSWERED)) {
-            rd_fail(r, SKPI_ECORRUPT, "open");
+            rd_fail_at(r, at, SKPI_ECORRUPT, "open");
             break;
         }
         last = key;
@@ -940,16 +1059,19 @@ static skpi_status read_open(reader *r, skpi_tracker *t,
                 skpi__open_answer(&h);
         } else if (skpi__open_reserve(&h) != SKPI_OK) {
             rd_fail(r, SKPI_ENOMEM, "open");
-        } else {
-            (void)skpi__open_insert(&h, &m);
-            if (state == SKPI__OPEN_ANSWERED)
-                skpi__open_answer(&h);
+        } else if (skpi__open_insert(&h, &m) != SKPI__FORGOT_NONE && fresh) {
+            /* (The tracker is discarded: what was forgotten is moot.) */
+            rd_fail_at(r, at, SKPI_ECORRUPT, "open");
+        } else if (state == SKPI__OPEN_ANSWERED) {
+            skpi__open_answer(&h);
         }
         skpi__open_unlock(&h);
     }
     return reader_done(r, err);
 }
 
+/* Late answers: strictly increasing (slot, arrival, reply), as the writer
+ * sorts them, so that no entry is given twice. */
 static skpi_status read_late(reader *r, skpi_tracker *t,
                              uint32_t map[SKPI__NDIMS][SKPI_MAX_CATEGORIES],
                              const size_t counts[SKPI__NDIMS], skpi_error *err)
@@ -957,7 +1079,9 @@ static skpi_status read_late(reader *r, skpi_tracker *t,
     uint64_t n;
     if (!rd_count(r, (r->len - r->pos) / 4, &n, "late"))
         return reader_done(r, err);
+    uint64_t last[3] = {0, 0, 0};
     for (uint64_t i = 0; i < n && r->st == SKPI_OK; i++) {
+        size_t at = r->pos;
         uint64_t slot = 0, arrival = 0, reply = 0, count = 0;
         rd_count(r, skpi__family_slots(SKPI__FAM_MSG) - 1, &slot, "late");
         rd_count(r, (uint64_t)t->n_buckets - 1, &arrival, "late");
@@ -965,10 +1089,17 @@ static skpi_status read_late(reader *r, skpi_tracker *t,
         rd_count(r, INT64_MAX, &count, "late");
         if (r->st != SKPI_OK)
             break;
+        bool ascending =
+            i == 0 || slot > last[0] ||
+            (slot == last[0] &&
+             (arrival > last[1] || (arrival == last[1] && reply > last[2])));
+        last[0] = slot;
+        last[1] = arrival;
+        last[2] = reply;
         size_t to;
-        if (reply < arrival + SKPI__LAGS || count == 0 ||
+        if (!ascending || reply < arrival + SKPI__LAGS || count == 0 ||
             !map_slot(SKPI__FAM_MSG, (size_t)slot, map, counts, &to)) {
-            rd_fail(r, SKPI_ECORRUPT, "late");
+            rd_fail_at(r, at, SKPI_ECORRUPT, "late");
             break;
         }
         skpi__late_entry *e = skpi__late_hold(&t->late, (uint32_t)to,
@@ -984,20 +1115,25 @@ static skpi_status read_late(reader *r, skpi_tracker *t,
     return reader_done(r, err);
 }
 
-/* Apply the sections of a checked frame to t (fresh, or a copy to merge
- * into); on failure t is in some partial state the caller discards. */
-static skpi_status apply_frame(frame *f, skpi_tracker *t, skpi_error *err)
+/*
+ * Apply the sections of a checked frame to t: a tracker just made from the
+ * frame's own CONFIG (`fresh`: loading, where only the forms the writer
+ * writes are accepted), or a copy to merge into.  On failure t is in some
+ * partial state the caller discards.
+ */
+static skpi_status apply_frame(frame *f, skpi_tracker *t, bool fresh,
+                               skpi_error *err)
 {
     uint32_t m[SKPI__NDIMS][SKPI_MAX_CATEGORIES];
     size_t counts[SKPI__NDIMS] = {0};
     memset(m, 0, sizeof m);
     reader tax = f->sec[1];
-    skpi_status st = read_taxonomy(&tax, t, m, counts, err);
+    skpi_status st = read_taxonomy(&tax, t, fresh, m, counts, err);
     for (int fam = 0; fam < SKPI__NFAMILIES && st == SKPI_OK; fam++)
         st = read_series(&f->sec[2 + fam], t, (enum skpi__family)fam, m,
-                         counts, &t->opt, err);
+                         counts, err);
     if (st == SKPI_OK)
-        st = read_open(&f->sec[2 + SKPI__NFAMILIES], t, m, counts, err);
+        st = read_open(&f->sec[2 + SKPI__NFAMILIES], t, fresh, m, counts, err);
     if (st == SKPI_OK)
         st = read_late(&f->sec[3 + SKPI__NFAMILIES], t, m, counts, err);
     return st;
@@ -1022,14 +1158,7 @@ skpi_status skpi_tracker_from_bytes(const void *buf, size_t len,
     skpi_options_free(o);
     if (st != SKPI_OK)
         return fail(err, st, -1, "", skpi_strerror(st));
-    st = apply_frame(&f, t, err);
-    if (st == SKPI_EEXIST) {
-        /* Into a new tracker, a category that conflicts with a built-in
-         * or repeats a slug is damage, not a merge conflict. */
-        st = SKPI_ECORRUPT;
-        if (err != NULL)
-            err->status = (int)st;
-    }
+    st = apply_frame(&f, t, true, err);
     if (st != SKPI_OK) {
         skpi_tracker_free(t);
         return st;
@@ -1216,7 +1345,7 @@ skpi_status skpi_tracker_merge(skpi_tracker *dst, const skpi_tracker *src)
         frame f;
         st = read_frame((const unsigned char *)theirs, theirs_len, &f, NULL);
         if (st == SKPI_OK)
-            st = apply_frame(&f, next, NULL);
+            st = apply_frame(&f, next, false, NULL);
     }
     skpi_free(mine);
     skpi_free(theirs);

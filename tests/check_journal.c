@@ -107,9 +107,12 @@ START_TEST(test_replay_equals_original)
     record_some(t, 0, 50);
     /* 1 registration + 50 messages + 25 replies + 150 others + 1 refused */
     ck_assert_uint_eq(skpi_journal_seq(j), 227);
-    /* Replayed from the journal alone: there is no snapshot yet. */
+    /* Replayed over the snapshot that the first open wrote (an empty
+     * tracker: the journal holds everything). */
+    off_t snap = file_size(path);
+    ck_assert_int_gt(snap, 0);
     t = reopen_same(t, &j, SKPI_FSYNC_NONE);
-    ck_assert_int_eq(file_size(path), -1);
+    ck_assert_int_eq(file_size(path), snap);
     ck_assert_uint_eq(skpi_journal_seq(j), 227);
     ck_assert_status(skpi_journal_close(j), SKPI_OK);
     skpi_tracker_free(t);
@@ -230,6 +233,165 @@ START_TEST(test_damage_in_the_middle)
 }
 END_TEST
 
+/* Open the state with `o` (NULL: defaults); the status, *t and *j. */
+static skpi_status open_with(const skpi_options *o, unsigned flags, skpi_tracker **t,
+                             skpi_journal **j, skpi_error *err)
+{
+    *t = NULL;
+    *j = NULL;
+    return skpi_journal_open(path, o, SKPI_FSYNC_NONE, flags, t, j, err);
+}
+
+static skpi_options *scale_options(const char *zone, int lo, int hi, int sat)
+{
+    skpi_options *o = NULL;
+    ck_assert_status(skpi_options_new(&o), SKPI_OK);
+    ck_assert_status(skpi_options_set_zone(o, zone), SKPI_OK);
+    ck_assert_status(skpi_options_set_rating_scale(o, lo, hi, sat), SKPI_OK);
+    return o;
+}
+
+static void close_all(skpi_tracker *t, skpi_journal *j)
+{
+    ck_assert_status(skpi_journal_close(j), SKPI_OK);
+    skpi_tracker_free(t);
+}
+
+START_TEST(test_options_kept_before_any_checkpoint)
+{
+    /* Created with +04:00 and a 0..8 scale; no checkpoint; reopened with
+     * other options (or none): the tracker is the one created, with every
+     * record, the ratings 0 and 8 that the default scale would refuse
+     * included. */
+    skpi_options *mine = scale_options("+04:00", 0, 8, 7);
+    skpi_tracker *t;
+    skpi_journal *j;
+    ck_assert_status(open_with(mine, 0, &t, &j, NULL), SKPI_OK);
+    skpi_options_free(mine);
+    ck_assert_int_gt(file_size(path), 0); /* the snapshot, before any record */
+    ck_assert_int_eq(file_size(jpath), 24);
+    record_some(t, 0, 10);
+    ck_assert_status(skpi_record_rating(t, 0, D0, 8), SKPI_OK);
+    ck_assert_status(skpi_record_rating(t, 0, D0, 0), SKPI_OK);
+    size_t n1, n2;
+    char *want = bytes_of(t, &n1);
+    uint64_t seq = skpi_journal_seq(j);
+    close_all(t, j);
+    skpi_options *other = scale_options("Europe/London", 1, 5, 4);
+    for (int k = 0; k < 2; k++) {
+        ck_assert_status(open_with(k == 0 ? other : NULL, 0, &t, &j, NULL), SKPI_OK);
+        ck_assert_str_eq(skpi_tracker_zone(t), "+04:00");
+        int lo = -1, hi = -1, sat = -1;
+        ck_assert_status(skpi_tracker_rating_scale(t, &lo, &hi, &sat), SKPI_OK);
+        ck_assert_int_eq(lo, 0);
+        ck_assert_int_eq(hi, 8);
+        ck_assert_int_eq(sat, 7);
+        ck_assert_uint_eq(skpi_journal_seq(j), seq);
+        char *got = bytes_of(t, &n2);
+        ck_assert_uint_eq(n1, n2);
+        ck_assert(memcmp(want, got, n1) == 0);
+        skpi_free(got);
+        close_all(t, j);
+    }
+    skpi_options_free(other);
+    skpi_free(want);
+}
+END_TEST
+
+START_TEST(test_journal_without_snapshot)
+{
+    /* A journal found without its snapshot (written before snapshots were
+     * made at creation, or the snapshot removed) is replayed into a tracker
+     * made with `opts`, which then gets its snapshot. */
+    skpi_options *mine = scale_options("+04:00", 0, 8, 7);
+    skpi_tracker *t;
+    skpi_journal *j;
+    ck_assert_status(open_with(mine, 0, &t, &j, NULL), SKPI_OK);
+    record_some(t, 0, 5);
+    ck_assert_status(skpi_record_rating(t, 1, D0, 0), SKPI_OK);
+    size_t n1, n2;
+    char *want = bytes_of(t, &n1);
+    close_all(t, j);
+    ck_assert_int_eq(unlink(path), 0);
+    off_t jsize = file_size(jpath);
+    /* With the options it was made with: the same tracker, and from now on
+     * a snapshot. */
+    ck_assert_status(open_with(mine, 0, &t, &j, NULL), SKPI_OK);
+    char *got = bytes_of(t, &n2);
+    ck_assert_uint_eq(n1, n2);
+    ck_assert(memcmp(want, got, n1) == 0);
+    skpi_free(got);
+    ck_assert_int_gt(file_size(path), 0);
+    ck_assert_int_eq(file_size(jpath), jsize);
+    close_all(t, j);
+    /* With other options the rating 0 does not apply: not silently
+     * dropped, but refused at its record, changing no file. */
+    ck_assert_int_eq(unlink(path), 0);
+    unsigned char rec[4];
+    FILE *f = fopen(jpath, "rb");
+    ck_assert_ptr_nonnull(f);
+    off_t at = 24, last = 24;
+    while (fseek(f, (long)at, SEEK_SET) == 0 && fread(rec, 1, 4, f) == 4) {
+        last = at;
+        at += 16 + (rec[0] | rec[1] << 8);
+    }
+    fclose(f);
+    ck_assert_int_eq(at, jsize);
+    skpi_error err;
+    memset(&err, 0, sizeof err);
+    ck_assert_status(open_with(NULL, 0, &t, &j, &err), SKPI_ECORRUPT);
+    ck_assert_int_eq(err.status, SKPI_ECORRUPT);
+    ck_assert_int_eq(err.offset, last);
+    ck_assert_ptr_nonnull(strstr(err.text, "does not apply"));
+    ck_assert_ptr_null(t);
+    ck_assert_int_eq(file_size(path), -1);
+    ck_assert_int_eq(file_size(jpath), jsize);
+    /* A repair cuts it there. */
+    memset(&err, 0, sizeof err);
+    ck_assert_status(open_with(NULL, SKPI_JOURNAL_REPAIR, &t, &j, &err), SKPI_OK);
+    ck_assert_int_eq(err.status, SKPI_OK);
+    ck_assert_int_eq(err.offset, last);
+    ck_assert_int_eq(file_size(jpath), last);
+    ck_assert_str_eq(skpi_tracker_zone(t), "Z");
+    close_all(t, j);
+    skpi_options_free(mine);
+    skpi_free(want);
+}
+END_TEST
+
+START_TEST(test_journal_older_than_snapshot)
+{
+    /* A snapshot newer than everything in its journal (the journal of an
+     * earlier checkpoint put back): a new journal is started after the
+     * snapshot, so that the sequence stays without gaps. */
+    skpi_journal *j = NULL;
+    skpi_tracker *t = open_state(&j, SKPI_FSYNC_NONE, 0, NULL);
+    record_some(t, 0, 3);
+    ck_assert_uint_eq(skpi_journal_seq(j), 15);
+    close_all(t, j);
+    static unsigned char old[1 << 16];
+    FILE *f = fopen(jpath, "rb");
+    size_t n = fread(old, 1, sizeof old, f);
+    fclose(f);
+    t = open_state(&j, SKPI_FSYNC_NONE, 0, NULL);
+    record_some(t, 3, 6);
+    ck_assert_status(skpi_journal_checkpoint(j, NULL), SKPI_OK);
+    uint64_t seq = skpi_journal_seq(j);
+    ck_assert_uint_gt(seq, 15);
+    close_all(t, j);
+    f = fopen(jpath, "wb");
+    ck_assert_uint_eq(fwrite(old, 1, n, f), n);
+    fclose(f);
+    t = open_state(&j, SKPI_FSYNC_NONE, 0, NULL);
+    ck_assert_uint_eq(skpi_journal_seq(j), seq);
+    ck_assert_int_eq(file_size(jpath), 24); /* started afresh */
+    ck_assert_status(skpi_record_message(t, 0, 0, D0), SKPI_OK);
+    t = reopen_same(t, &j, SKPI_FSYNC_NONE);
+    ck_assert_uint_eq(skpi_journal_seq(j), seq + 1);
+    close_all(t, j);
+}
+END_TEST
+
 typedef struct writer {
     skpi_tracker *t;
     int who;
@@ -282,11 +444,34 @@ START_TEST(test_open_errors)
     snprintf(bad, sizeof bad, "%s/missing/state.skpi", dir);
     ck_assert_status(skpi_journal_open(bad, NULL, 0, 0, &t, &j, &err), SKPI_EIO);
     ck_assert_ptr_null(t);
-    /* Not a journal. */
-    FILE *f = fopen(jpath, "wb");
-    fputs("this is not a journal at all", f);
-    fclose(f);
-    ck_assert_status(skpi_journal_open(path, NULL, 0, 0, &t, &j, &err), SKPI_EFORMAT);
+    /* Not a journal, or one cut inside its header (which a crash cannot
+     * leave: a journal is created whole, then renamed): refused, and no
+     * snapshot is made. */
+    static const struct {
+        const char *bytes;
+        size_t n;
+        skpi_status st;
+        int64_t offset;
+    } bad_journals[] = {
+        {"this is not a journal at all", 28, SKPI_EFORMAT, 0},
+        {"SKPS", 4, SKPI_EFORMAT, 0},
+        {"SKPI", 4, SKPI_ETRUNC, 4}, /* the magic, cut short */
+        {"", 0, SKPI_ETRUNC, 0},
+        {"SKPIJR", 6, SKPI_ETRUNC, 6},
+        {"SKPIJRNL\1\0\0\0", 12, SKPI_ETRUNC, 12},
+    };
+    for (size_t k = 0; k < sizeof bad_journals / sizeof bad_journals[0]; k++) {
+        FILE *f = fopen(jpath, "wb");
+        fwrite(bad_journals[k].bytes, 1, bad_journals[k].n, f);
+        fclose(f);
+        memset(&err, 0, sizeof err);
+        ck_assert_status(skpi_journal_open(path, NULL, 0, 0, &t, &j, &err), bad_journals[k].st);
+        ck_assert_int_eq(err.status, bad_journals[k].st);
+        ck_assert_int_eq(err.offset, bad_journals[k].offset);
+        ck_assert_ptr_null(t);
+        ck_assert_int_eq(file_size(path), -1);
+        ck_assert_int_eq(file_size(jpath), (off_t)bad_journals[k].n);
+    }
     unlink(jpath);
     ck_assert_status(skpi_journal_sync(NULL), SKPI_EINVAL);
     ck_assert_status(skpi_journal_checkpoint(NULL, NULL), SKPI_EINVAL);
@@ -320,6 +505,9 @@ static Suite *journal_suite(void)
     tcase_add_test(core, test_crash_between_snapshot_and_new_journal);
     tcase_add_test(core, test_close_detaches);
     tcase_add_test(core, test_threads_replay);
+    tcase_add_test(core, test_options_kept_before_any_checkpoint);
+    tcase_add_test(core, test_journal_without_snapshot);
+    tcase_add_test(core, test_journal_older_than_snapshot);
     suite_add_tcase(s, core);
     TCase *damage = tcase_create("damage");
     tcase_add_checked_fixture(damage, setup, teardown);

@@ -32,7 +32,11 @@
  * the replies also as late answers), skpi_report_new, skpi_report_json,
  * skpi_tracker_to_bytes, skpi_tracker_from_bytes, skpi_tracker_save,
  * skpi_tracker_load and skpi_tracker_merge (into a tracker with data and
- * into an empty one).
+ * into an empty one); and the journal: skpi_journal_open (a snapshot and a
+ * journal to replay; no state yet, when it creates both; a journal without
+ * its snapshot), skpi_journal_checkpoint, and every recording call and
+ * registration into a journalled tracker (whose journal file, and
+ * sequence number, must be unchanged too).
  *
  * Leaks are not checked here: CI runs this suite under valgrind (with
  * --soname-synonyms=somalloc=nouserintercepts, so that valgrind leaves the
@@ -95,9 +99,8 @@ static skpi_tracker *empty_tracker(void)
  * refused events.  `variant` 1 adds other taxonomy entries, so that a
  * merge has to register and map them.
  */
-static skpi_tracker *medium_tracker(int variant)
+static void fill_medium(skpi_tracker *t, int variant)
 {
-    skpi_tracker *t = empty_tracker();
     uint32_t extra, lost;
     ck_assert_status(skpi_taxonomy_add(t, SKPI_PLATFORM, variant ? "whatsapp" : "tiktok",
                                        "\xd8\xaa\xd9\x8a\xd9\x83", &extra), SKPI_OK);
@@ -123,6 +126,12 @@ static skpi_tracker *medium_tracker(int variant)
     }
     ck_assert_status(skpi_record_reply(t, 0, "nobody", D0 + 3600), SKPI_EUNMATCHED);
     ck_assert_status(skpi_record_message_id(t, 0, 0, D0 + 7200, "m0", NULL), SKPI_EDUPLICATE);
+}
+
+static skpi_tracker *medium_tracker(int variant)
+{
+    skpi_tracker *t = empty_tracker();
+    fill_medium(t, variant);
     return t;
 }
 
@@ -341,12 +350,14 @@ static void dg_dir(digest *d, const char *dir)
  */
 typedef struct subject {
     skpi_tracker *t, *src;
+    skpi_journal *j; /* t's journal, at path */
     skpi_options *o;
     char *in_buf;
     size_t in_len;
-    char dir[64], path[128];
+    char dir[64], path[128], jpath[144];
     /* Outputs, preset to sentinels. */
     skpi_tracker *out_t;
+    skpi_journal *out_j;
     skpi_options *out_o;
     skpi_report *out_r;
     char *out_buf;
@@ -365,6 +376,7 @@ typedef skpi_status (*call_fn)(subject *s);
 static void preset_outputs(subject *s)
 {
     s->out_t = SENT_PTR;
+    s->out_j = SENT_PTR;
     s->out_o = SENT_PTR;
     s->out_r = SENT_PTR;
     s->out_buf = SENT_PTR;
@@ -374,7 +386,8 @@ static void preset_outputs(subject *s)
 
 static bool outputs_untouched(const subject *s)
 {
-    return s->out_t == SENT_PTR && s->out_o == SENT_PTR && s->out_r == SENT_PTR &&
+    return s->out_t == SENT_PTR && s->out_j == SENT_PTR && s->out_o == SENT_PTR &&
+           s->out_r == SENT_PTR &&
            s->out_buf == SENT_PTR && s->out_len == SENT_LEN && s->out_id == SENT_ID;
 }
 
@@ -384,10 +397,15 @@ static void digest_inputs(digest *d, const subject *s)
         dg_tracker(d, s->t);
     if (s->src != NULL)
         dg_tracker(d, s->src);
+    if (s->j != NULL) {
+        uint64_t seq = skpi_journal_seq(s->j);
+        dg_put(d, &seq, sizeof seq);
+    }
     if (s->o != NULL)
         dg_options(d, s->o);
     if (s->path[0] != '\0') {
         dg_file(d, s->path);
+        dg_file(d, s->jpath);
         dg_dir(d, s->dir);
     }
 }
@@ -396,6 +414,10 @@ static void digest_outputs(digest *d, const subject *s)
 {
     if (s->out_t != SENT_PTR)
         dg_tracker(d, s->out_t);
+    if (s->out_j != SENT_PTR) {
+        uint64_t seq = skpi_journal_seq(s->out_j);
+        dg_put(d, &seq, sizeof seq);
+    }
     if (s->out_o != SENT_PTR)
         dg_options(d, s->out_o);
     if (s->out_r != SENT_PTR)
@@ -408,6 +430,11 @@ static void digest_outputs(digest *d, const subject *s)
 
 static void release(subject *s)
 {
+    /* A journal is closed before its tracker is freed. */
+    if (s->out_j != SENT_PTR)
+        ck_assert_status(skpi_journal_close(s->out_j), SKPI_OK);
+    if (s->j != NULL)
+        ck_assert_status(skpi_journal_close(s->j), SKPI_OK);
     if (s->out_t != SENT_PTR)
         skpi_tracker_free(s->out_t);
     if (s->out_o != SENT_PTR)
@@ -641,6 +668,81 @@ static void make_dir(subject *s)
     snprintf(s->dir, sizeof s->dir, "/tmp/skpi-nomem.XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(s->dir));
     snprintf(s->path, sizeof s->path, "%s/state.skpi", s->dir);
+    snprintf(s->jpath, sizeof s->jpath, "%s.journal", s->path);
+}
+
+/* A journalled tracker at s->path holding the medium tracker's data, half
+ * of it in the snapshot of a checkpoint and half in the journal after it;
+ * left open in s->t and s->j. */
+static void make_journalled(subject *s)
+{
+    make_dir(s);
+    skpi_options *o = medium_options();
+    ck_assert_status(skpi_journal_open(s->path, o, SKPI_FSYNC_NONE, 0, &s->t, &s->j, NULL),
+                     SKPI_OK);
+    skpi_options_free(o);
+    fill_medium(s->t, 0);
+    ck_assert_status(skpi_journal_checkpoint(s->j, NULL), SKPI_OK);
+    uint64_t seq = skpi_journal_seq(s->j);
+    ck_assert_uint_gt(seq, 80);
+    /* After the checkpoint: more of every kind, a registration, a late
+     * answer and a refusal, in the journal only. */
+    uint32_t kind;
+    ck_assert_status(skpi_taxonomy_add(s->t, SKPI_KIND, "save", NULL, &kind), SKPI_OK);
+    char id[32];
+    for (int i = 0; i < 6; i++) {
+        int64_t at = D0 + 5 * DAY + i * 7000;
+        snprintf(id, sizeof id, "j%d", i);
+        ck_assert_status(skpi_record_message_id(s->t, (uint32_t)(i % 3), 1, at, id, "zoe"),
+                         SKPI_OK);
+        if (i % 2)
+            ck_assert_status(skpi_record_reply(s->t, (uint32_t)(i % 3), id,
+                                               at + 600 + (i == 3 ? 15 * DAY : 0)), SKPI_OK);
+        ck_assert_status(skpi_record_engagement_by(s->t, 0, kind, at, 2, "zoe"), SKPI_OK);
+        ck_assert_status(skpi_record_rating(s->t, 1, at, 5), SKPI_OK);
+    }
+    ck_assert_status(skpi_record_reply(s->t, 0, "j0", D0), SKPI_EORDER);
+    ck_assert_uint_eq(skpi_journal_seq(s->j), seq + 23);
+}
+
+static void make_journalled_waiting(subject *s)
+{
+    make_journalled(s);
+    ck_assert_status(skpi_record_message_id(s->t, 0, 0, D0 + 3600, "q", "ann"), SKPI_OK);
+}
+
+/* The same state closed: a snapshot and a journal to replay over it. */
+static void make_journal_files(subject *s)
+{
+    make_journalled(s);
+    ck_assert_status(skpi_journal_close(s->j), SKPI_OK);
+    skpi_tracker_free(s->t);
+    s->j = NULL;
+    s->t = NULL;
+}
+
+/* A journal without its snapshot (as written before snapshots were made
+ * at creation): replayed into a tracker made with the options given, which
+ * then gets its snapshot. */
+static void make_journal_only(subject *s)
+{
+    make_dir(s);
+    s->o = medium_options();
+    skpi_tracker *t;
+    skpi_journal *j;
+    ck_assert_status(skpi_journal_open(s->path, s->o, SKPI_FSYNC_NONE, 0, &t, &j, NULL),
+                     SKPI_OK);
+    fill_medium(t, 0);
+    ck_assert_status(skpi_journal_close(j), SKPI_OK);
+    skpi_tracker_free(t);
+    ck_assert_int_eq(unlink(s->path), 0);
+}
+
+/* Nothing yet: the open creates the snapshot and the journal. */
+static void make_no_state(subject *s)
+{
+    make_dir(s);
+    s->o = medium_options();
 }
 
 /* A file holding an older snapshot, to be replaced by the save. */
@@ -851,6 +953,26 @@ static skpi_status call_merge(subject *s)
     return skpi_tracker_merge(s->t, s->src);
 }
 
+static skpi_status call_journal_open(subject *s)
+{
+    return skpi_journal_open(s->path, s->o, SKPI_FSYNC_NONE, 0, &s->out_t, &s->out_j, NULL);
+}
+
+static skpi_status call_checkpoint(subject *s)
+{
+    return skpi_journal_checkpoint(s->j, NULL);
+}
+
+static skpi_status call_taxonomy_add_journalled(subject *s)
+{
+    return skpi_taxonomy_add(s->t, SKPI_KIND, "retweet", "Retweets", &s->out_id);
+}
+
+static skpi_status call_category_add_journalled(subject *s)
+{
+    return skpi_category_add(s->t, "refund", "Refunds", SKPI_GROUP_COMPLAINT, 1, &s->out_id);
+}
+
 /* ===== Tests ===== */
 
 START_TEST(test_options)
@@ -950,6 +1072,43 @@ START_TEST(test_merge)
 }
 END_TEST
 
+START_TEST(test_journal_open)
+{
+    try_every_allocation("skpi_journal_open (a snapshot and a journal to replay)",
+                         make_journal_files, call_journal_open, SKPI_OK);
+    try_every_allocation("skpi_journal_open (no state yet)", make_no_state,
+                         call_journal_open, SKPI_OK);
+    try_every_allocation("skpi_journal_open (a journal without its snapshot)",
+                         make_journal_only, call_journal_open, SKPI_OK);
+}
+END_TEST
+
+START_TEST(test_journal_checkpoint)
+{
+    try_every_allocation("skpi_journal_checkpoint", make_journalled, call_checkpoint, SKPI_OK);
+}
+END_TEST
+
+/* Every recording call and both registrations into a journalled tracker:
+ * an allocation that fails leaves the tracker and its journal file as they
+ * were. */
+START_TEST(test_record_journalled)
+{
+    char name[96];
+    if ((size_t)_i == N_RECORD_CASES) {
+        try_every_allocation("skpi_taxonomy_add, journalled", make_journalled,
+                             call_taxonomy_add_journalled, SKPI_OK);
+        try_every_allocation("skpi_category_add, journalled", make_journalled,
+                             call_category_add_journalled, SKPI_OK);
+        return;
+    }
+    const record_case *c = &record_cases[_i];
+    snprintf(name, sizeof name, "%s, journalled", c->name);
+    try_every_allocation(name, c->make != NULL ? make_journalled_waiting : make_journalled,
+                         c->call, SKPI_OK);
+}
+END_TEST
+
 static Suite *nomem_suite(void)
 {
     Suite *s = suite_create("nomem");
@@ -971,6 +1130,13 @@ static Suite *nomem_suite(void)
     tcase_add_test(snap, test_snapshots);
     tcase_add_test(snap, test_merge);
     suite_add_tcase(s, snap);
+    TCase *journal = tcase_create("journal");
+    tcase_add_checked_fixture(journal, pin_cpu, NULL);
+    tcase_set_timeout(journal, 1800);
+    tcase_add_test(journal, test_journal_open);
+    tcase_add_test(journal, test_journal_checkpoint);
+    tcase_add_loop_test(journal, test_record_journalled, 0, (int)N_RECORD_CASES + 1);
+    suite_add_tcase(s, journal);
     return s;
 }
 

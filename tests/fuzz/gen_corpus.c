@@ -12,13 +12,23 @@
  * to fuzz_snapshot as a second seed directory.)  A merge seed is two
  * snapshots of compatible trackers one after the other.
  *
+ * It also writes fuzz_journal/ *.jrnl: journals that continue the snapshot
+ * of journal_state.h (or stand alone), each after the fuzz target's flag
+ * byte: one per kind of record, all kinds before and after a checkpoint,
+ * with other options, a torn tail, damage in the middle (with and without
+ * repair), a journal that ends before its snapshot, an empty one, none.
+ *
  * Usage: gen_corpus CORPUS_DIR
  */
+#define _GNU_SOURCE 1
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "journal_state.h"
 #include "socialkpi.h"
 
 #define D0 INT64_C(1709251200) /* 2024-03-01T00:00:00Z */
@@ -121,6 +131,116 @@ static void write_file(const char *dir, const char *name, const char *a, size_t 
     printf("%s (%zu bytes)\n", path, na + nb);
 }
 
+/* ===== Journal seeds ===== */
+
+/* The journal of a state opened with js_options(custom), the prefix
+ * recorded, a checkpoint if asked, then js_events(kind). */
+static unsigned char *journal_of(int custom, int checkpoint, int kind, size_t *n)
+{
+    char dir[] = "/tmp/skpi-gen-corpus.XXXXXX", path[96], jpath[128];
+    if (mkdtemp(dir) == NULL) {
+        perror("gen_corpus: mkdtemp");
+        exit(1);
+    }
+    snprintf(path, sizeof path, "%s/x.skpi", dir);
+    snprintf(jpath, sizeof jpath, "%s.journal", path);
+    skpi_options *o = js_options(custom);
+    skpi_tracker *t;
+    skpi_journal *j;
+    must(skpi_journal_open(path, o, SKPI_FSYNC_NONE, 0, &t, &j, NULL), "journal");
+    skpi_options_free(o);
+    js_prefix(t);
+    if (checkpoint)
+        must(skpi_journal_checkpoint(j, NULL), "checkpoint");
+    js_events(t, kind, custom);
+    must(skpi_journal_close(j), "close");
+    skpi_tracker_free(t);
+    FILE *f = fopen(jpath, "rb");
+    static unsigned char buf[1 << 16];
+    *n = f == NULL ? 0 : fread(buf, 1, sizeof buf, f);
+    if (f == NULL || *n < 24 || *n == sizeof buf) {
+        fprintf(stderr, "gen_corpus: cannot read %s\n", jpath);
+        exit(1);
+    }
+    fclose(f);
+    unlink(path);
+    unlink(jpath);
+    rmdir(dir);
+    unsigned char *copy = malloc(*n);
+    if (copy == NULL)
+        exit(1);
+    memcpy(copy, buf, *n);
+    return copy;
+}
+
+/* The offset just after record k (0: the header) of journal b[0..n). */
+static size_t record_end(const unsigned char *b, size_t n, int k)
+{
+    size_t pos = 24;
+    for (int i = 0; i < k; i++) {
+        if (n - pos < 16) {
+            fprintf(stderr, "gen_corpus: a journal with fewer than %d records\n", k);
+            exit(1);
+        }
+        pos += 16 + (size_t)(b[pos] | b[pos + 1] << 8 | b[pos + 2] << 16);
+    }
+    return pos;
+}
+
+static void journal_seed(const char *dir, const char *name, unsigned flags,
+                         const unsigned char *b, size_t n)
+{
+    char file[128];
+    const char flag = (char)flags;
+    snprintf(file, sizeof file, "%s.jrnl", name);
+    write_file(dir, file, &flag, 1, (const char *)b, n);
+}
+
+static void journal_seeds(const char *corpus)
+{
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/fuzz_journal", corpus);
+    mkdir(dir, 0777);
+    size_t n;
+    unsigned char *b;
+    char name[64];
+    for (int kind = 1; kind <= 15; kind++) {
+        b = journal_of(0, 0, kind, &n);
+        snprintf(name, sizeof name, "kind-%02d", kind);
+        journal_seed(dir, name, JS_SNAPSHOT, b, n);
+        free(b);
+    }
+    b = journal_of(0, 1, 0, &n);
+    journal_seed(dir, "all-after-checkpoint", JS_SNAPSHOT, b, n);
+    free(b);
+    b = journal_of(0, 0, 0, &n);
+    journal_seed(dir, "all-no-snapshot", 0, b, n);
+    journal_seed(dir, "all", JS_SNAPSHOT, b, n);
+    /* A torn tail: the last record cut short. */
+    journal_seed(dir, "torn-tail", JS_SNAPSHOT, b, n - 5);
+    /* Damage in the middle: a payload byte of the seventh record. */
+    size_t at = record_end(b, n, 6) + 17;
+    b[at] ^= 0x20;
+    journal_seed(dir, "mid-damage", JS_SNAPSHOT, b, n);
+    journal_seed(dir, "mid-damage-repair", JS_SNAPSHOT | JS_REPAIR, b, n);
+    free(b);
+    /* Other options: they apply without the snapshot (made with the
+     * defaults), and with it a rating of 0 does not. */
+    b = journal_of(1, 0, 0, &n);
+    journal_seed(dir, "custom-no-snapshot", JS_CUSTOM, b, n);
+    journal_seed(dir, "custom-over-snapshot", JS_SNAPSHOT, b, n);
+    free(b);
+    /* Only part of the prefix: a journal that ends before its snapshot. */
+    b = journal_of(0, 0, -1, &n);
+    journal_seed(dir, "older-than-snapshot", JS_SNAPSHOT, b, record_end(b, n, JS_PREFIX - 1));
+    free(b);
+    b = journal_of(0, 1, -1, &n);
+    journal_seed(dir, "empty", JS_SNAPSHOT, b, n);
+    free(b);
+    journal_seed(dir, "no-journal", JS_SNAPSHOT | JS_NO_FILE, NULL, 0);
+    journal_seed(dir, "nothing", JS_CUSTOM | JS_NO_FILE, NULL, 0);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -160,5 +280,6 @@ int main(int argc, char **argv)
         skpi_tracker_free(a);
         skpi_tracker_free(b);
     }
+    journal_seeds(argv[1]);
     return 0;
 }

@@ -33,6 +33,7 @@ time_each=${FUZZ_TIME:-30}
 out=${FUZZ_OUT:-_build-fuzz}
 build=""
 seed=0
+targets_all="$targets_all fuzz_journal"
 
 while [ $# -gt 0 ]; do
     case $1 in
