@@ -1048,8 +1048,11 @@ SKPI_API skpi_status skpi_report_people(const skpi_report *r, int who,
 
 /**
  * Where loading failed, filled by the functions that take a
- * `skpi_error *err` (pass NULL to ignore it).  Caller-owned; on success it
- * is left alone.  New fields are only ever added at the end.
+ * `skpi_error *err` (pass NULL to ignore it).  Caller-owned.  On success it
+ * is left alone, except by skpi_journal_open(), which fills it with status
+ * SKPI_OK when it cut its journal (clear `text` before the call to tell),
+ * and by the CSV reader (struct skpi_csv_result).  New fields are only
+ * ever added at the end.
  */
 typedef struct skpi_error {
     int status;      /* the skpi_status returned */
@@ -1152,15 +1155,19 @@ typedef enum skpi_fsync {
 
 /**
  * Open the durable tracker stored at `path`: load the snapshot `path` if it
- * exists (else create a tracker with `opts`, which may be NULL for the
- * defaults), replay the records of `path`.journal newer than the snapshot,
- * and journal every later change of the tracker there.
+ * exists, else create a tracker with `opts` (NULL for the defaults) and
+ * save its snapshot there at once, before any record, so that the options
+ * are kept (`opts` is ignored when a snapshot exists); then replay the
+ * records of `path`.journal newer than the snapshot, and journal every
+ * later change of the tracker there.
  *
  * A torn tail (a last record cut short or failing its CRC, as a crash
- * leaves it) is cut off and reported in *err (status SKPI_OK, `offset` the
- * cut, `text` saying so); damage followed by valid records is refused with
- * SKPI_ECORRUPT and its offset, unless `flags` has SKPI_JOURNAL_REPAIR,
- * which cuts the journal there.  `fsync` is an skpi_fsync.
+ * leaves it) is cut off and the open succeeds with *err filled all the
+ * same -- the one success that writes it: status SKPI_OK, `offset` the cut,
+ * `text` saying so.  Damage followed by valid records, or a sound record
+ * that does not apply to the tracker, is refused with SKPI_ECORRUPT and its
+ * offset, unless `flags` has SKPI_JOURNAL_REPAIR, which cuts the journal
+ * there.  `fsync` is an skpi_fsync.
  *
  * On success *tracker (owned by the caller; freed with skpi_tracker_free()
  * after skpi_journal_close()) and *journal receive new objects.  Returns

@@ -995,8 +995,9 @@ class Tracker:
                      repair: bool = False, **options: Any) -> "Tracker":
         """Open the durable tracker stored at `path`: load the snapshot
         `path` if it exists (else create a tracker with `options`, the
-        arguments of Tracker()), replay `path`.journal, and journal every
-        later change there.
+        arguments of Tracker(), and save its snapshot there at once, so the
+        options are kept: they are ignored once a snapshot exists), replay
+        `path`.journal, and journal every later change there.
 
         `fsync` is "always", "everysec" or "none" (doc/durability.md).  A
         torn tail is cut and described in ``journal_recovery``; damage in

@@ -130,9 +130,9 @@ class JournalTest(TempDirTest):
             t.sync()
             want = t.to_bytes()
         self.assertTrue(os.path.exists(path + ".journal"))
-        self.assertFalse(os.path.exists(path))  # no checkpoint yet
-        # without a snapshot the options must be given again
-        with Tracker.open_journal(pathlib.Path(path), fsync="everysec", tz="+04:00") as t:
+        self.assertTrue(os.path.exists(path))  # the snapshot the first open wrote
+        # the options come from that snapshot: other ones given now are ignored
+        with Tracker.open_journal(pathlib.Path(path), fsync="everysec", tz="+05:00") as t:
             self.assertEqual(t.to_bytes(), want)
             self.assertEqual(t.report("2024-03-10")["messages"]["total"], 4)
             t.checkpoint()
