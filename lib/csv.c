@@ -633,7 +633,9 @@ static const unsigned char *fast_row(skpi_csv_reader *r, skpi_csv_result *res,
     for (size_t i = 0; i < nf; i++)
         r->buf[fpos[i] + flen[i]] = '\0';
     r->nf = r->nf_total = nf;
+    r->len = n + 1;
     *st = row_done(r, res);
+    r->len = 0;
     uint64_t next = at + (uint64_t)(lf - p) + 1;
     r->line++;
     r->line_start = next;
@@ -897,11 +899,13 @@ static skpi_status header_done(skpi_csv_reader *r, skpi_csv_result *res)
                         col_names[k], text);
         }
     }
-    r->names = malloc(r->len);
+    /* The names end with the last one's NUL. */
+    size_t size = r->fpos[r->nf - 1] + r->flen[r->nf - 1] + 1;
+    r->names = malloc(size);
     r->name_pos = malloc(r->nf * sizeof *r->name_pos);
     if (r->names == NULL || r->name_pos == NULL)
         return fail_nomem(r, res);
-    memcpy(r->names, r->buf, r->len);
+    memcpy(r->names, r->buf, size);
     memcpy(r->name_pos, r->fpos, r->nf * sizeof *r->name_pos);
     r->ncols = r->nf;
     r->nf_max = r->nf;
@@ -1267,6 +1271,13 @@ static bool check_row(skpi_csv_reader *r, skpi_csv_result *res, row *w)
             return false;
         if (w->ref != NULL)
             return true;
+        (void)fld(r, C_CATEGORY, &n);
+        if (n == 0) {
+            bad(r, res, SKPI_EFIELD, C_CATEGORY,
+                "a reply needs a ref (the message id), or a category and a "
+                "value (the response time)");
+            return false;
+        }
         w->sub_k = K_CATEGORY;
         if (!get_slug(r, res, C_CATEGORY, K_CATEGORY, "category", &w->sub,
                       &w->sub_is, &w->sub_s, &w->sub_n) ||
