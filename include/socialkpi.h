@@ -1344,7 +1344,10 @@ typedef struct skpi_csv_result {
     size_t n_rejects;       /* entries filled (<= max_rejects) */
     uint64_t rows_read;     /* data rows read; the header row is not counted */
     uint64_t rows_applied;  /* rows applied (strict mode: 0 until the end) */
-    uint64_t rows_rejected; /* bad rows; read = applied + rejected once done */
+    uint64_t rows_rejected; /* rows not applied: the bad rows, and at the end
+                               of a strict input refused, every row of it;
+                               read = applied + rejected once finished */
+    uint64_t rows_bad;      /* rows that failed their checks (<= rejected) */
     uint64_t anomalies;     /* applied rows counted as anomalies */
     uint64_t registered;    /* taxonomy entries added by SKPI_CSV_ALLOW_NEW */
     uint64_t bytes;         /* input bytes consumed */
@@ -1377,9 +1380,10 @@ SKPI_API skpi_status skpi_csv_reader_new(skpi_tracker *t, unsigned flags,
  * lenient mode, applied; counts and rejects go to *res.  Returns SKPI_OK
  * (bad rows are reported in *res, not here), or an error that ends the
  * input, with res->error filled: SKPI_ESYNTAX, SKPI_EUTF8 or SKPI_EFIELD
- * in the header row (a missing required column, a column named twice),
- * SKPI_ENOMEM, SKPI_EINVAL; after such an error every call returns it
- * again.
+ * in the header row (a missing required column is SKPI_EFIELD, a column
+ * named twice SKPI_ESYNTAX), SKPI_ENOMEM, SKPI_EINVAL, and in lenient mode
+ * on a journalled tracker SKPI_EIO and SKPI_EJOURNAL (see the journal);
+ * after such an error every call returns it again.
  */
 SKPI_API skpi_status skpi_csv_reader_feed(skpi_csv_reader *r, const void *buf,
                                           size_t len, skpi_csv_result *res);

@@ -339,6 +339,7 @@ static void reject(skpi_csv_reader *r, skpi_csv_result *res, skpi_status st,
         r->first = e;
     if (res != NULL) {
         res->rows_rejected++;
+        res->rows_bad++;
         if (res->rejects != NULL && res->n_rejects < res->max_rejects)
             res->rejects[res->n_rejects++] = e;
     }
@@ -1635,8 +1636,11 @@ skpi_status skpi_csv_reader_finish(skpi_csv_reader *r, skpi_csv_result *res)
     if (!r->strict)
         return SKPI_OK;
     if (r->rejected > 0) {
-        if (res != NULL)
+        /* The input is refused: its good rows are not applied either. */
+        if (res != NULL) {
             res->error = r->first;
+            res->rows_rejected += r->read - r->rejected;
+        }
         return (skpi_status)r->first.status;
     }
     skpi__tracker_swap(r->t, r->copy);

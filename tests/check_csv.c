@@ -389,7 +389,11 @@ START_TEST(test_split_everywhere)
         bytes want = snap(t);
         skpi_tracker_free(t);
         ck_assert_uint_eq(whole.res.rows_read, 13);
-        ck_assert_uint_eq(whole.res.rows_rejected, 8);
+        ck_assert_uint_eq(whole.res.rows_bad, 8);
+        /* Strict mode refuses the input: every row is rejected. */
+        ck_assert_uint_eq(whole.res.rows_rejected, modes[m] == 0 ? 13 : 8);
+        ck_assert_uint_eq(whole.res.rows_read,
+                          whole.res.rows_applied + whole.res.rows_rejected);
         ck_assert_uint_eq(whole.res.bytes, len);
         if (modes[m] == 0) {
             ck_assert_status(whole.st, SKPI_ESYNTAX);
@@ -780,7 +784,8 @@ START_TEST(test_errors_file)
     ck_assert_str_eq(u.res.error.text, want[0].text);
     ck_assert_uint_eq(u.res.rows_read, 25);
     ck_assert_uint_eq(u.res.rows_applied, 0);
-    ck_assert_uint_eq(u.res.rows_rejected, n_want);
+    ck_assert_uint_eq(u.res.rows_bad, n_want);
+    ck_assert_uint_eq(u.res.rows_rejected, 25);
     ck_assert_uint_eq(u.res.anomalies, 0);
     ck_assert_uint_eq(u.res.n_rejects, 2);
     ck_assert_str_eq(u.rej[1].text, want[1].text);
@@ -989,7 +994,8 @@ START_TEST(test_strict_all_or_nothing)
     ck_error_eq(&u.res.error, &u.rej[0]);
     ck_assert_uint_eq(u.res.rows_read, 6);
     ck_assert_uint_eq(u.res.rows_applied, 0);
-    ck_assert_uint_eq(u.res.rows_rejected, 2);
+    ck_assert_uint_eq(u.res.rows_bad, 2);
+    ck_assert_uint_eq(u.res.rows_rejected, 6);
     ck_assert_uint_eq(u.res.n_rejects, 2);
     ck_err(&u.rej[1], SKPI_ESYNTAX, 6, 30, 173, "");
     ck_assert_uint_eq(u.res.anomalies, 0);
@@ -1006,7 +1012,8 @@ START_TEST(test_strict_all_or_nothing)
     u.res.max_rejects = 0;
     u.st = skpi_csv_ingest_buffer(t, in, sizeof in - 1, 0, &u.res);
     ck_assert_status(u.st, SKPI_EFIELD); /* tiktok, unknown */
-    ck_assert_uint_eq(u.res.rows_rejected, 4);
+    ck_assert_uint_eq(u.res.rows_bad, 4);
+    ck_assert_uint_eq(u.res.rows_rejected, 6);
     ck_assert_uint_eq(u.res.n_rejects, 0);
     ck_err(&u.res.error, SKPI_EFIELD, 3, 2, 91, "platform");
     after = snap(t);
