@@ -629,6 +629,7 @@ static int ingest_file(skpi_tracker *t, const char *file, unsigned flags, int qu
     total->rows_read += res.rows_read;
     total->rows_applied += res.rows_applied;
     total->rows_rejected += res.rows_rejected;
+    total->rows_bad += res.rows_bad;
     total->anomalies += res.anomalies;
     total->registered += res.registered;
     total->bytes += res.bytes;
@@ -755,12 +756,15 @@ static int cmd_ingest(int argc, char **argv)
     if (!quiet) {
         fprintf(stderr,
                 "%s: %llu rows read, %llu applied (%llu refused but counted), %llu "
-                "rejected%s",
+                "rejected",
                 PROG, (unsigned long long)total.rows_read,
                 (unsigned long long)total.rows_applied,
                 (unsigned long long)total.anomalies,
-                (unsigned long long)total.rows_rejected,
-                total.registered > 0 ? "; " : "");
+                (unsigned long long)total.rows_rejected);
+        if (total.rows_bad != total.rows_rejected)
+            fprintf(stderr, " (%llu bad)", (unsigned long long)total.rows_bad);
+        if (total.registered > 0)
+            fputs("; ", stderr);
         if (total.registered > 0)
             fprintf(stderr, "%llu new taxonomy entries",
                     (unsigned long long)total.registered);
