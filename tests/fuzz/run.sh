@@ -11,8 +11,8 @@
 #               configure.ac's version)
 #   -o OUTDIR   where objects, binaries, the working corpus, logs and crash
 #               artifacts go (default $FUZZ_OUT or _build-fuzz)
-#   TARGET      fuzz_snapshot, fuzz_merge, fuzz_period, fuzz_tzif, fuzz_csv
-#               (default: all of them)
+#   TARGET      fuzz_snapshot, fuzz_merge, fuzz_period, fuzz_tzif, fuzz_csv,
+#               fuzz_journal (default: all of them)
 #
 # Each target is built with clang -fsanitize=fuzzer,address,undefined from
 # the library's sources (lib/*.c compiled in, so that internal functions
@@ -28,12 +28,11 @@
 set -u
 src=$(cd "$(dirname "$0")/../.." && pwd)
 fuzz="$src/tests/fuzz"
-targets_all="fuzz_snapshot fuzz_merge fuzz_period fuzz_tzif fuzz_csv"
+targets_all="fuzz_snapshot fuzz_merge fuzz_period fuzz_tzif fuzz_csv fuzz_journal"
 time_each=${FUZZ_TIME:-30}
 out=${FUZZ_OUT:-_build-fuzz}
 build=""
 seed=0
-targets_all="$targets_all fuzz_journal"
 
 while [ $# -gt 0 ]; do
     case $1 in
