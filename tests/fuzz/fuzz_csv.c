@@ -13,8 +13,8 @@
  *  - every reject is well formed: a failing status, a line and offset
  *    inside the input, a NUL-terminated field, a non-empty UTF-8 text;
  *    at most max_rejects are kept, all of them counted;
- *  - a finished lenient input has read = applied + rejected and consumed
- *    every byte;
+ *  - a finished input has read = applied + rejected (a refused strict
+ *    one rejects every row) and a lenient one consumed every byte;
  *  - strict mode refuses what lenient mode rejected, with the same first
  *    reject, and leaves the tracker's bytes unchanged; it applies what
  *    lenient mode applied whole, giving the same bytes.
@@ -145,9 +145,9 @@ static void check_error(const skpi_error *e, size_t n)
 static void check_reading(const reading *u, size_t n)
 {
     const skpi_csv_result *r = &u->res;
-    if (r->n_rejects > MAX_REJECTS || r->n_rejects > r->rows_rejected ||
-        (r->rows_rejected > 0 && r->rows_rejected <= MAX_REJECTS &&
-         r->n_rejects != r->rows_rejected))
+    if (r->n_rejects > MAX_REJECTS || r->n_rejects > r->rows_bad ||
+        (r->rows_bad > 0 && r->rows_bad <= MAX_REJECTS &&
+         r->n_rejects != r->rows_bad) || r->rows_bad > r->rows_rejected)
         fail("rejects kept and counted disagree");
     for (size_t i = 0; i < r->n_rejects; i++) {
         check_error(&u->rej[i], n);
@@ -233,8 +233,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         if (strict.st == SKPI_OK || s->rows_applied != 0 ||
             s->anomalies != 0 || s->registered != 0 ||
-            s->rows_read != w->rows_read ||
-            s->rows_rejected == 0 || s->rows_rejected > w->rows_rejected)
+            s->rows_read != w->rows_read || s->rows_rejected != s->rows_read ||
+            s->rows_bad == 0 || s->rows_bad > w->rows_bad)
             fail("strict mode did not refuse a bad input");
         same_errors(&strict.rej[0], &whole.rej[0]);
         same_errors(&strict.res.error, &whole.rej[0]);
