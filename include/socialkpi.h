@@ -1280,6 +1280,24 @@ SKPI_API skpi_status skpi_report_openmetrics(const skpi_tracker *t,
                                              unsigned flags, char **out,
                                              size_t *len);
 
+/**
+ * skpi_report_openmetrics() into the caller's buffer, for a service with
+ * its own HTTP server that exposes a live tracker: on SKPI_OK, buf holds
+ * the NUL-terminated text and *len (if not NULL) its length without the
+ * NUL.  If `size` is too small, returns SKPI_EBUFSIZE with nothing written
+ * and *len (if not NULL) set to the size needed, NUL included, so that the
+ * caller can grow its buffer once and keep it for later scrapes (the text
+ * grows only when series appear).  The report itself is still computed
+ * in memory the library allocates and frees.  Returns also the errors of
+ * skpi_report_openmetrics().  Thread-safe as skpi_report_new().
+ */
+SKPI_API skpi_status skpi_report_openmetrics_into(const skpi_tracker *t,
+                                                  int64_t from, int64_t to,
+                                                  const uint32_t *platforms,
+                                                  size_t n_platforms,
+                                                  unsigned flags, char *buf,
+                                                  size_t size, size_t *len);
+
 #define SKPI_HTML_NO_CHANGE 1u /* leave out the change against the previous period */
 
 /**

@@ -848,3 +848,29 @@ skpi_status skpi_report_openmetrics(const skpi_tracker *t, int64_t from,
     skpi_report_free(r);
     return skpi__buf_finish(&b, out, len);
 }
+
+skpi_status skpi_report_openmetrics_into(const skpi_tracker *t, int64_t from,
+                                         int64_t to, const uint32_t *platforms,
+                                         size_t n_platforms, unsigned flags,
+                                         char *buf, size_t size, size_t *len)
+{
+    if (buf == NULL && size > 0)
+        return SKPI_EINVAL;
+    char *text = NULL;
+    size_t n = 0;
+    skpi_status st = skpi_report_openmetrics(t, from, to, platforms,
+                                             n_platforms, flags, &text, &n);
+    if (st != SKPI_OK)
+        return st;
+    if (n >= size) {
+        if (len != NULL)
+            *len = n + 1;
+        skpi_free(text);
+        return SKPI_EBUFSIZE;
+    }
+    memcpy(buf, text, n + 1);
+    if (len != NULL)
+        *len = n;
+    skpi_free(text);
+    return SKPI_OK;
+}

@@ -636,6 +636,54 @@ START_TEST(test_errors)
 }
 END_TEST
 
+/* skpi_report_openmetrics_into(): the same text in the caller's buffer;
+ * too small a buffer gets nothing and learns the size it needs. */
+START_TEST(test_openmetrics_into)
+{
+    for (unsigned flags = 0; flags <= SKPI_OPENMETRICS_PROMETHEUS; flags++) {
+        char *want = NULL;
+        size_t want_len = 0, len = 0;
+        ck_assert_status(skpi_report_openmetrics(t, day0, day1, NULL, 0, flags,
+                                                 &want, &want_len),
+                         SKPI_OK);
+        char *buf = malloc(want_len + 2);
+        ck_assert_ptr_nonnull(buf);
+        memset(buf, 'x', want_len + 2);
+        /* One byte short of the NUL: refused, untouched, told the size. */
+        ck_assert_status(skpi_report_openmetrics_into(t, day0, day1, NULL, 0, flags,
+                                                      buf, want_len, &len),
+                         SKPI_EBUFSIZE);
+        ck_assert_uint_eq(len, want_len + 1);
+        for (size_t i = 0; i < want_len + 2; i++)
+            ck_assert_int_eq(buf[i], 'x');
+        ck_assert_status(skpi_report_openmetrics_into(t, day0, day1, NULL, 0, flags,
+                                                      NULL, 0, &len),
+                         SKPI_EBUFSIZE);
+        ck_assert_uint_eq(len, want_len + 1);
+        /* Exactly enough. */
+        len = 0;
+        ck_assert_status(skpi_report_openmetrics_into(t, day0, day1, NULL, 0, flags,
+                                                      buf, want_len + 1, &len),
+                         SKPI_OK);
+        ck_assert_uint_eq(len, want_len);
+        ck_assert_mem_eq(buf, want, want_len + 1);
+        ck_assert_int_eq(buf[want_len + 1], 'x');
+        /* Errors of the writer pass through; NULL with a size is EINVAL. */
+        ck_assert_status(skpi_report_openmetrics_into(t, day0, day1, NULL, 0, 4u, buf,
+                                                      want_len + 1, NULL),
+                         SKPI_EOPTION);
+        ck_assert_status(skpi_report_openmetrics_into(t, day1, day0, NULL, 0, flags,
+                                                      buf, want_len + 1, NULL),
+                         SKPI_ERANGE);
+        ck_assert_status(skpi_report_openmetrics_into(t, day0, day1, NULL, 0, flags,
+                                                      NULL, 10, NULL),
+                         SKPI_EINVAL);
+        free(buf);
+        skpi_free(want);
+    }
+}
+END_TEST
+
 /* ===================================================================== */
 /* Histogram invariants on random trackers                               */
 /* ===================================================================== */
@@ -1045,6 +1093,7 @@ static Suite *writers_suite(void)
     TCase *errors = tcase_create("errors");
     tcase_add_checked_fixture(errors, setup, teardown);
     tcase_add_test(errors, test_errors);
+    tcase_add_test(errors, test_openmetrics_into);
     suite_add_tcase(s, errors);
     return s;
 }

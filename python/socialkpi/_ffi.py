@@ -177,6 +177,7 @@ TABLE: Dict[str, Tuple[Any, Tuple[Any, ...]]] = {
     # report writers
     "skpi_report_csv": (_S, (_H, c_int64, c_int64, _U32P, c_size_t, c_uint, _HP, _SIZEP)),
     "skpi_report_openmetrics": (_S, (_H, c_int64, c_int64, _U32P, c_size_t, c_uint, _HP, _SIZEP)),
+    "skpi_report_openmetrics_into": (_S, (_H, c_int64, c_int64, _U32P, c_size_t, c_uint, c_void_p, c_size_t, _SIZEP)),
     "skpi_report_html": (_S, (_H, c_int64, c_int64, _U32P, c_size_t, c_uint, _HP, _SIZEP)),
     "skpi_tracker_extent": (_S, (_H, _I64P, _I64P)),
     # CSV event logs (the result struct travels as a pointer: CsvResult)
