@@ -645,9 +645,14 @@ skpi_status skpi__dds_merge(skpi__dds *dst, const skpi__dds *src)
     int64_t mn = src->min < dst->min ? src->min : dst->min;
     int64_t mx = src->max > dst->max ? src->max : dst->max;
     if (slo <= shi) {
-        skpi_status st = window_reserve(dst, slo, shi);
-        if (st != SKPI_OK)
-            return st;
+        /* The window usually covers src's buckets already (a report
+         * merging bucket after bucket): test that here, so that the loop
+         * below is not laid out with the cold growth path. */
+        if (dst->cap == 0 || slo < dst->off || shi >= dst->off + dst->cap) {
+            skpi_status st = window_reserve(dst, slo, shi);
+            if (st != SKPI_OK)
+                return st;
+        }
         /* Bucket counts are bounded by n, which was checked above. */
         const int64_t *from = src->counts + (slo - src->off);
         int64_t *to = dst->counts + (slo - dst->off);

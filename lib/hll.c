@@ -606,10 +606,30 @@ static skpi_status sparse_add(skpi__hll *h, uint32_t e)
     return SKPI_OK;
 }
 
+/*
+ * Whether a merge of ns entries into nd goes entry by entry (a binary
+ * search each, and memmove() for the runs of dst in between) rather than
+ * by one pass over both arrays.  A report folds each bucket's sketch, a
+ * few dozen entries, into its range's, thousands: the pass over the large
+ * array at every bucket would make it quadratic.
+ */
+static inline bool few_into_many(uint32_t ns, uint32_t nd)
+{
+    return (uint64_t)ns * 16 < nd;
+}
+
 /* Number of distinct indexes' in the union of two sorted entry arrays. */
 static uint32_t union_size(const uint32_t *a, uint32_t na, const uint32_t *b,
                            uint32_t nb)
 {
+    if (few_into_many(nb, na)) {
+        uint32_t n = na;
+        for (uint32_t j = 0; j < nb; j++) {
+            uint32_t pos = sparse_find(a, na, b[j]);
+            n += !(pos < na && same_index(a[pos], b[j]));
+        }
+        return n;
+    }
     uint32_t i = 0, j = 0, n = 0;
     while (i < na && j < nb) {
         uint32_t ia = a[i] >> HLL_RANK_BITS, ib = b[j] >> HLL_RANK_BITS;
@@ -629,6 +649,23 @@ static void union_in_place(uint32_t *dst, uint32_t nd, const uint32_t *src,
                            uint32_t ns, uint32_t total)
 {
     uint32_t i = nd, j = ns, w = total;
+    if (few_into_many(ns, nd)) {
+        /* From the back, each src entry moves the run of dst above it up
+         * by the number of entries still to come, in one memmove(). */
+        while (j > 0) {
+            uint32_t e = src[--j];
+            uint32_t pos = sparse_find(dst, i, e);
+            bool same = pos < i && same_index(dst[pos], e);
+            uint32_t run = i - pos - (same ? 1u : 0u);
+            w -= run;
+            memmove(dst + w, dst + i - run, (size_t)run * sizeof *dst);
+            if (same && dst[pos] > e)
+                e = dst[pos];
+            dst[--w] = e;
+            i = pos;
+        }
+        return;
+    }
     while (j > 0) {
         uint32_t e;
         if (i > 0 && same_index(dst[i - 1], src[j - 1])) {
