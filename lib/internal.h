@@ -787,6 +787,31 @@ static inline int64_t skpi__shard_bucket(const skpi_tracker *t,
 }
 
 /*
+ * As skpi__shard_bucket(), and *end receives the UTC instant at which the
+ * bucket ends, or SKPI_TIME_MIN - 1 when the cache did not have it (so
+ * that "x < *end" is a safe test of "x is in the same bucket" either way).
+ */
+static inline int64_t skpi__shard_bucket_end(const skpi_tracker *t,
+                                             skpi__shard *sh, int64_t utc,
+                                             int64_t *end)
+{
+    uint64_t x = (uint64_t)(utc - t->range_min);
+    for (int e = 0; e < 2; e++) {
+        uint64_t s = atomic_load_explicit(&sh->span[e].start,
+                                          memory_order_relaxed);
+        uint64_t n = atomic_load_explicit(&sh->span[e].end,
+                                          memory_order_relaxed);
+        if (((s ^ n) & SKPI__SPAN_TAG_MASK) == 0 &&
+            x >= s >> SKPI__SPAN_TAG && x < n >> SKPI__SPAN_TAG) {
+            *end = t->range_min + (int64_t)(n >> SKPI__SPAN_TAG);
+            return (int64_t)(s & SKPI__SPAN_TAG_MASK);
+        }
+    }
+    *end = SKPI_TIME_MIN - 1;
+    return skpi__shard_bucket_miss(t, sh, utc, -1);
+}
+
+/*
  * As skpi__shard_bucket(), for an instant near bucket `keep` (a reply to a
  * message that arrived in `keep`): a bucket missing from the cache is put
  * there only if that does not evict `keep`, so that a stream of messages

@@ -25,6 +25,14 @@
 /* Helpers                                                               */
 /* ===================================================================== */
 
+/* The answer's path is inlined into both of its callers: the call and the
+ * registers it spills cost a response more than the code size saves. */
+#if defined(__GNUC__)
+#define ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE
+#endif
+
 /* Where the calling thread writes in a tracker: its shard, and whether it
  * owns it (see skpi__shard_mine()). */
 typedef struct writer {
@@ -155,14 +163,19 @@ static skpi_status message_impl(skpi_tracker *t, uint32_t platform,
  * then everything is applied by steps that cannot fail.  Callers holding a
  * message-table stripe call this under it (stripe before sketch locks).
  */
-static skpi_status apply_answer(const writer *w, uint32_t platform,
-                                uint32_t category, int64_t received,
-                                int64_t replied)
+ALWAYS_INLINE static inline skpi_status apply_answer(const writer *w,
+                                                     uint32_t platform,
+                                                     uint32_t category,
+                                                     int64_t received,
+                                                     int64_t replied)
 {
     skpi_tracker *t = w->t;
+    bool owned = w->owned;
     size_t slot = skpi__slot(SKPI__FAM_MSG, platform, category);
-    int64_t b = writer_bucket(w, received);
-    int64_t lag = skpi__shard_bucket_near(t, w->sh, replied, b) - b;
+    int64_t end;
+    int64_t b = skpi__shard_bucket_end(t, w->sh, received, &end);
+    int64_t lag =
+        replied < end ? 0 : skpi__shard_bucket_near(t, w->sh, replied, b) - b;
     _Atomic int64_t *c = skpi__shard_cells(t, w->sh, SKPI__FAM_MSG, slot, b);
     _Atomic int64_t *f = skpi__shard_cells(t, w->sh, SKPI__FAM_FRT, slot, b);
     if (c == NULL || f == NULL)
@@ -184,9 +197,14 @@ static skpi_status apply_answer(const writer *w, uint32_t platform,
             return SKPI_ENOMEM;
     }
 
-    /* An add settles everything that can fail before it stores, so only
-     * the second sketch needs room made first: prepare it, add to the
-     * first (which may still refuse, changing nothing), then to it. */
+    /* The buckets of the delays are computed before the locks are taken
+     * (they depend on the sketches' constants only), so that each lock is
+     * held for a few stores.  An add settles everything that can fail
+     * before it stores, so only the second sketch needs room made first:
+     * prepare it, add to the first (which may still refuse, changing
+     * nothing), then to it. */
+    int32_t slot_cal = skpi__dds_slot(&cal->dds, delay);
+    int32_t slot_bus = bus != NULL ? skpi__dds_slot(&bus->dds, bdelay) : 0;
     skpi_status st = SKPI_OK;
     skpi__spin_lock(&cal->lock);
     if (bus != NULL) {
@@ -194,9 +212,9 @@ static skpi_status apply_answer(const writer *w, uint32_t platform,
         st = skpi__dds_prepare(&bus->dds, bdelay);
     }
     if (st == SKPI_OK)
-        st = skpi__dds_add(&cal->dds, delay);
+        st = skpi__dds_add_slot(&cal->dds, delay, slot_cal);
     if (st == SKPI_OK && bus != NULL)
-        (void)skpi__dds_add(&bus->dds, bdelay);
+        (void)skpi__dds_add_slot(&bus->dds, bdelay, slot_bus);
     if (bus != NULL)
         skpi__spin_unlock(&bus->lock);
     skpi__spin_unlock(&cal->lock);
@@ -208,13 +226,18 @@ static skpi_status apply_answer(const writer *w, uint32_t platform,
     if (st != SKPI_OK)
         return st;
 
-    add1(w, &c[SKPI__MSG_ANSWERED]);
-    for (size_t i = 0; i < t->opt.n_sla; i++) {
-        if (delay <= t->opt.sla[i])
-            add1(w, &c[SKPI__MSG_SLA0 + i]);
+    /* Locals, so that the stores to the cells need not be assumed to
+     * change the options (they cannot: cells are separate memory). */
+    size_t n_sla = t->opt.n_sla;
+    const int64_t *sla = t->opt.sla;
+    skpi__cell_add(&c[SKPI__MSG_ANSWERED], 1, owned);
+    for (size_t i = 0; i < n_sla; i++) {
+        if (delay <= sla[i])
+            skpi__cell_add(&c[SKPI__MSG_SLA0 + i], 1, owned);
     }
     if (late == NULL)
-        add1(w, &c[SKPI__MSG_LAG0(t) + (size_t)lag]);
+        skpi__cell_add(&c[SKPI__MSG_SLA0 + n_sla + (size_t)lag],
+                       1, owned);
     return SKPI_OK;
 }
 
