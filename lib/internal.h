@@ -282,6 +282,7 @@ static inline size_t skpi__dim_count(const skpi__dim *d)
  */
 #define SKPI__SHARDS 16
 #define SKPI__SHARED 4 /* shards 0..3 are shared; the others are owned */
+#define SKPI__MINE 64  /* entries of a tracker's owned-shard hints */
 #define SKPI__PAGE_BITS 6                       /* 64 buckets per page */
 #define SKPI__PAGE_LEN (1 << SKPI__PAGE_BITS)
 #define SKPI__MID_BITS 9                        /* 512 pages per mid block */
@@ -633,6 +634,9 @@ struct skpi_tracker {
 
     _Atomic(skpi__shard *) shards[SKPI__SHARDS];
     unsigned leases;            /* owned shards a thread may claim */
+    /* Which shard a thread owns, by a hash of its token (lib/store.c,
+     * "Owned shards"): a hint, checked against the shard's owner. */
+    _Atomic unsigned char mine[SKPI__MINE];
     bool business;              /* business hours set (opt.cal not empty) */
 
     _Atomic uint64_t journal_seq; /* last journal record applied (snapshots) */
@@ -725,13 +729,12 @@ static inline uintptr_t skpi__thread_token(void)
     return token != 0 ? token : 1;
 }
 
-/* The first owned shard a thread tries, from its token: a multiplicative
- * hash of the token's high bits (thread structures are page-aligned or
- * better), mapped onto the t->leases owned shards. */
-static inline unsigned skpi__token_slot(uintptr_t token, unsigned leases)
+/* A multiplicative hash of a token's high bits (thread structures are
+ * page-aligned or better), mapped onto 0 .. n - 1. */
+static inline unsigned skpi__token_slot(uintptr_t token, unsigned n)
 {
     uint64_t h = (uint64_t)(token >> 12) * UINT64_C(0x9E3779B97F4A7C15);
-    return (unsigned)(((h >> 32) * leases) >> 32);
+    return (unsigned)(((h >> 32) * n) >> 32);
 }
 
 /* The slow paths of the inline functions below (lib/store.c). */
@@ -747,14 +750,16 @@ _Atomic int64_t *skpi__shard_cells_miss(skpi_tracker *t, skpi__shard *sh,
  * no other thread writes it, so its cells may be updated with a plain load
  * and store) or a shared one (*owned = false: atomic read-modify-write
  * only).  Created on first use; NULL on ENOMEM.  The common case is the
- * first shard the thread's token leads to, owned by the thread already.
+ * shard that the tracker's hint for the thread's token names, owned by the
+ * thread already.
  */
 static inline skpi__shard *skpi__shard_mine(skpi_tracker *t, bool *owned)
 {
     uintptr_t me = skpi__thread_token();
-    skpi__shard *sh = atomic_load_explicit(
-        &t->shards[SKPI__SHARED + skpi__token_slot(me, t->leases)],
-        memory_order_acquire);
+    unsigned i = atomic_load_explicit(&t->mine[skpi__token_slot(me, SKPI__MINE)],
+                                      memory_order_relaxed);
+    skpi__shard *sh = atomic_load_explicit(&t->shards[i % SKPI__SHARDS],
+                                           memory_order_acquire);
     /* Only this thread ever stores its own token (or a thread that ended,
      * whose pthread_t it inherited), so a relaxed load is enough. */
     if (sh != NULL &&

@@ -56,13 +56,17 @@
  *    structures of threads that ended) inherits them, which is safe because
  *    the first one no longer writes.  Owners are never released: a tracker
  *    has no way to learn that a thread has ended.
- *  - A thread finds its shard by hashing its token onto the owned shards
+ *  - A thread claims a shard by hashing its token onto the owned shards
  *    (skpi__token_slot()) and probing on from there, at most SKPI__PROBES
  *    shards; the first shard it finds free there it claims.  Since claims
- *    are final, its shard is always at the same probe, the first one for
- *    most threads, so finding it is two loads and a compare.  No thread-
- *    local variable is needed, and a tracker that was freed or whose
- *    shards a merge exchanged is simply probed afresh.
+ *    are final, its shard is always at the same probe.  It then writes the
+ *    shard's number into the tracker's hints, t->mine[], at a second hash
+ *    of its token (64 entries, so two threads rarely share one), and finds
+ *    its shard from then on in three loads and a compare: hint, shard,
+ *    owner.  A hint is only a guess -- two threads may overwrite each
+ *    other's, and a merge exchanges the shards under the hints -- so the
+ *    owner is always checked, and a wrong hint costs a probe.  No
+ *    thread-local variable is needed.
  *  - t->leases owned shards may be claimed: 2 per online CPU, at most 12,
  *    so that memory (every shard that records a series holds its own
  *    pages and sketches) still grows with the machine rather than with the
@@ -219,14 +223,16 @@ skpi__shard *skpi__shard_find(skpi_tracker *t, uintptr_t token, bool *owned)
 {
     unsigned n = t->leases;
     unsigned first = skpi__token_slot(token, n);
+    _Atomic unsigned char *hint = &t->mine[skpi__token_slot(token, SKPI__MINE)];
     for (unsigned k = 0; k < SKPI__PROBES && k < n; k++) {
-        _Atomic(skpi__shard *) *slot =
-            &t->shards[SKPI__SHARED + (first + k) % n];
+        unsigned i = SKPI__SHARED + (first + k) % n;
+        _Atomic(skpi__shard *) *slot = &t->shards[i];
         skpi__shard *sh = atomic_load_explicit(slot, memory_order_acquire);
         uintptr_t owner = sh == NULL ? 0
                                      : atomic_load_explicit(
                                            &sh->owner, memory_order_relaxed);
         if (owner == token) {
+            atomic_store_explicit(hint, (unsigned char)i, memory_order_relaxed);
             *owned = true;
             return sh;
         }
@@ -239,6 +245,7 @@ skpi__shard *skpi__shard_find(skpi_tracker *t, uintptr_t token, bool *owned)
         if (atomic_compare_exchange_strong_explicit(
                 &sh->owner, &expected, token, memory_order_relaxed,
                 memory_order_relaxed)) {
+            atomic_store_explicit(hint, (unsigned char)i, memory_order_relaxed);
             *owned = true;
             return sh;
         }
