@@ -15,8 +15,8 @@
  *    owned shards (so that some share the CPU shards), threads that end
  *    and are replaced (which inherit their predecessors' shards), and
  *    threads that keep recording after a merge exchanged the tracker's
- *    shards, and require exact totals.  CI runs this suite under
- *    ThreadSanitizer too.
+ *    shards, and require exact totals.  Run this suite under
+ *    ThreadSanitizer too (doc/threading.md).
  */
 #include <pthread.h>
 #include <stdio.h>
