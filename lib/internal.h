@@ -771,12 +771,12 @@ static inline skpi__shard *skpi__shard_mine(skpi_tracker *t, bool *owned)
 }
 
 /*
- * Bucket index of a UTC instant already checked against the time range,
- * as skpi__bucket_of(), through the shard's bucket cache: two compares
- * when the instant falls in one of the two buckets last used.
+ * Look a UTC instant up in the shard's bucket cache: true, with its bucket
+ * in *b and the UTC instant at which the bucket ends in *end, when it falls
+ * in one of the two buckets last used (two compares for the first).
  */
-static inline int64_t skpi__shard_bucket(const skpi_tracker *t,
-                                         skpi__shard *sh, int64_t utc)
+static inline bool skpi__span_hit(const skpi_tracker *t, skpi__shard *sh,
+                                  int64_t utc, int64_t *b, int64_t *end)
 {
     uint64_t x = (uint64_t)(utc - t->range_min);
     for (int e = 0; e < 2; e++) {
@@ -785,10 +785,24 @@ static inline int64_t skpi__shard_bucket(const skpi_tracker *t,
         uint64_t n = atomic_load_explicit(&sh->span[e].end,
                                           memory_order_relaxed);
         if (((s ^ n) & SKPI__SPAN_TAG_MASK) == 0 &&
-            x >= s >> SKPI__SPAN_TAG && x < n >> SKPI__SPAN_TAG)
-            return (int64_t)(s & SKPI__SPAN_TAG_MASK);
+            x >= s >> SKPI__SPAN_TAG && x < n >> SKPI__SPAN_TAG) {
+            *b = (int64_t)(s & SKPI__SPAN_TAG_MASK);
+            *end = t->range_min + (int64_t)(n >> SKPI__SPAN_TAG);
+            return true;
+        }
     }
-    return skpi__shard_bucket_miss(t, sh, utc, -1);
+    return false;
+}
+
+/* Bucket index of a UTC instant already checked against the time range,
+ * as skpi__bucket_of(), through the shard's bucket cache. */
+static inline int64_t skpi__shard_bucket(const skpi_tracker *t,
+                                         skpi__shard *sh, int64_t utc)
+{
+    int64_t b, end;
+    return skpi__span_hit(t, sh, utc, &b, &end)
+               ? b
+               : skpi__shard_bucket_miss(t, sh, utc, -1);
 }
 
 /*
@@ -800,18 +814,9 @@ static inline int64_t skpi__shard_bucket_end(const skpi_tracker *t,
                                              skpi__shard *sh, int64_t utc,
                                              int64_t *end)
 {
-    uint64_t x = (uint64_t)(utc - t->range_min);
-    for (int e = 0; e < 2; e++) {
-        uint64_t s = atomic_load_explicit(&sh->span[e].start,
-                                          memory_order_relaxed);
-        uint64_t n = atomic_load_explicit(&sh->span[e].end,
-                                          memory_order_relaxed);
-        if (((s ^ n) & SKPI__SPAN_TAG_MASK) == 0 &&
-            x >= s >> SKPI__SPAN_TAG && x < n >> SKPI__SPAN_TAG) {
-            *end = t->range_min + (int64_t)(n >> SKPI__SPAN_TAG);
-            return (int64_t)(s & SKPI__SPAN_TAG_MASK);
-        }
-    }
+    int64_t b;
+    if (skpi__span_hit(t, sh, utc, &b, end))
+        return b;
     *end = SKPI_TIME_MIN - 1;
     return skpi__shard_bucket_miss(t, sh, utc, -1);
 }
@@ -827,17 +832,10 @@ static inline int64_t skpi__shard_bucket_near(const skpi_tracker *t,
                                               skpi__shard *sh, int64_t utc,
                                               int64_t keep)
 {
-    uint64_t x = (uint64_t)(utc - t->range_min);
-    for (int e = 0; e < 2; e++) {
-        uint64_t s = atomic_load_explicit(&sh->span[e].start,
-                                          memory_order_relaxed);
-        uint64_t n = atomic_load_explicit(&sh->span[e].end,
-                                          memory_order_relaxed);
-        if (((s ^ n) & SKPI__SPAN_TAG_MASK) == 0 &&
-            x >= s >> SKPI__SPAN_TAG && x < n >> SKPI__SPAN_TAG)
-            return (int64_t)(s & SKPI__SPAN_TAG_MASK);
-    }
-    return skpi__shard_bucket_miss(t, sh, utc, keep);
+    int64_t b, end;
+    return skpi__span_hit(t, sh, utc, &b, &end)
+               ? b
+               : skpi__shard_bucket_miss(t, sh, utc, keep);
 }
 
 /*

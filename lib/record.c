@@ -235,9 +235,9 @@ ALWAYS_INLINE static inline skpi_status apply_answer(const writer *w,
         if (delay <= sla[i])
             skpi__cell_add(&c[SKPI__MSG_SLA0 + i], 1, owned);
     }
+    /* The lag cells follow the SLA cells (SKPI__MSG_LAG0). */
     if (late == NULL)
-        skpi__cell_add(&c[SKPI__MSG_SLA0 + n_sla + (size_t)lag],
-                       1, owned);
+        skpi__cell_add(&c[SKPI__MSG_SLA0 + n_sla + (size_t)lag], 1, owned);
     return SKPI_OK;
 }
 
