@@ -256,11 +256,6 @@
 #define FORMAT_VERSION 1
 #define VARINT_MAX 10
 
-/* Bits of a binary64: the mantissa field and the exponent of 1.0. */
-#define MANTISSA_MASK ((UINT64_C(1) << 52) - 1)
-#define EXP_BIAS 1023
-#define ONE_BITS ((uint64_t)EXP_BIAS << 52)
-
 /* Test builds route every allocation through hooks that can fail on
  * demand (see ddsketch.h). */
 #ifdef SKPI__DDS_FAULTS
@@ -311,38 +306,15 @@ const double skpi__dds_poly[SKPI__DDS_POLY_TERMS] = {
 /* Index and representative                                              */
 /* ===================================================================== */
 
-/* P(x), with the two products independent of each other. */
-static inline double log2p(double x)
-{
-    const double *c = skpi__dds_poly;
-    return x * ((c[0] + c[1] * x) + c[2] * (x * x));
-}
+/* The fast index itself is inline in ddsketch.h, so that callers that lock
+ * a sketch compute it before they take the lock (skpi__dds_slot()). */
+#define log2p skpi__dds_fast_log2p
+#define log2_split skpi__dds_fast_split
+#define index_of skpi__dds_fast_index
 
 double skpi__dds_log2p(double x)
 {
     return log2p(x);
-}
-
-/*
- * Split the binary64 d >= 1 into its exponent e and log2 of its mantissa
- * m, by the table point c_j at or below m: log2(m) = log2(c_j) +
- * log2(1 + x), x = (m - c_j) / c_j in [0, 1/16).  m - c_j is exact (c_j is
- * m with all but its top 4 fraction bits cleared), so the only rounding is
- * that of the product by 1/c_j.
- */
-static inline double log2_split(double d, int *e)
-{
-    uint64_t bits;
-    memcpy(&bits, &d, sizeof bits);
-    *e = (int)(bits >> 52) - EXP_BIAS;
-    unsigned j = (unsigned)(bits >> (52 - SKPI__DDS_TABLE_BITS)) &
-                 (SKPI__DDS_TABLE_LEN - 1);
-    uint64_t mb = (bits & MANTISSA_MASK) | ONE_BITS;
-    uint64_t cb = mb & ~((UINT64_C(1) << (52 - SKPI__DDS_TABLE_BITS)) - 1);
-    double m, c;
-    memcpy(&m, &mb, sizeof m);
-    memcpy(&c, &cb, sizeof c);
-    return skpi__dds_log2c[j] + log2p((m - c) * skpi__dds_rcp[j]);
 }
 
 double skpi__dds_log2m(double m)
@@ -368,29 +340,11 @@ static inline int32_t ceil_pos(double y)
 #endif
 
 /* The exact-within-rounding index by libm; rare ("The fast index"). */
-COLD static int32_t index_slow(const skpi__dds *s, double d)
+COLD int32_t skpi__dds_index_slow(const skpi__dds *s, double d)
 {
     if (d <= 1.0)
         return 0;
     return ceil_pos(log(d) / s->ln_gamma);
-}
-
-/* Index of 1 <= v <= SKPI__DDS_VALUE_MAX: the certified fast estimate, or
- * the slow path when the estimate is too close to a boundary. */
-static inline int32_t index_of(const skpi__dds *s, int64_t v)
-{
-    double d = (double)v;
-    int e;
-    double l = log2_split(d, &e);
-    double y = ((double)e + l) * s->k;
-    /* For v >= 2, y > log_gamma(2) - delta > 6, so both ends are positive
-     * and truncation is floor.  Equal floors put the exact log_gamma(v),
-     * which is strictly within delta of y, strictly inside (a, a + 1). */
-    int32_t a = (int32_t)(y - s->delta);
-    int32_t b = (int32_t)(y + s->delta);
-    if (a == b && v > 1)
-        return a + 1;
-    return index_slow(s, d);
 }
 
 int32_t skpi__dds_index(const skpi__dds *s, int64_t v)
@@ -566,7 +520,8 @@ COLD static skpi_status add_grow(skpi__dds *s, int64_t v, int32_t i,
  * The body of add and add_n.  Everything that can fail (the value, the
  * overflow checks, the window) is settled before the first store.
  */
-static inline skpi_status add_common(skpi__dds *s, int64_t v, int64_t count)
+static inline skpi_status add_common(skpi__dds *s, int64_t v, int64_t count,
+                                     int32_t i)
 {
     if (v < 0 || v > SKPI__DDS_VALUE_MAX)
         return SKPI_EINVAL;
@@ -582,7 +537,6 @@ static inline skpi_status add_common(skpi__dds *s, int64_t v, int64_t count)
         s->sum = sum;
         return SKPI_OK;
     }
-    int32_t i = index_of(s, v);
     /* One unsigned comparison tests off <= i < off + cap; an empty window
      * (cap = 0) always fails it. */
     if ((uint32_t)(i - s->off) >= (uint32_t)s->cap)
@@ -591,11 +545,20 @@ static inline skpi_status add_common(skpi__dds *s, int64_t v, int64_t count)
     return SKPI_OK;
 }
 
+#define slot_of skpi__dds_slot
+
 skpi_status skpi__dds_add(skpi__dds *s, int64_t value)
 {
     if (s == NULL)
         return SKPI_EINVAL;
-    return add_common(s, value, 1);
+    return add_common(s, value, 1, slot_of(s, value));
+}
+
+skpi_status skpi__dds_add_slot(skpi__dds *s, int64_t value, int32_t slot)
+{
+    if (s == NULL)
+        return SKPI_EINVAL;
+    return add_common(s, value, 1, slot);
 }
 
 skpi_status skpi__dds_prepare(skpi__dds *s, int64_t value)
@@ -620,7 +583,7 @@ skpi_status skpi__dds_add_n(skpi__dds *s, int64_t value, int64_t count)
         return SKPI_EINVAL;
     if (count <= 0)
         return SKPI_ECOUNT;
-    return add_common(s, value, count);
+    return add_common(s, value, count, slot_of(s, value));
 }
 
 /* ===================================================================== */
@@ -645,9 +608,14 @@ skpi_status skpi__dds_merge(skpi__dds *dst, const skpi__dds *src)
     int64_t mn = src->min < dst->min ? src->min : dst->min;
     int64_t mx = src->max > dst->max ? src->max : dst->max;
     if (slo <= shi) {
-        skpi_status st = window_reserve(dst, slo, shi);
-        if (st != SKPI_OK)
-            return st;
+        /* The window usually covers src's buckets already (a report
+         * merging bucket after bucket): test that here, so that the loop
+         * below is not laid out with the cold growth path. */
+        if (dst->cap == 0 || slo < dst->off || shi >= dst->off + dst->cap) {
+            skpi_status st = window_reserve(dst, slo, shi);
+            if (st != SKPI_OK)
+                return st;
+        }
         /* Bucket counts are bounded by n, which was checked above. */
         const int64_t *from = src->counts + (slo - src->off);
         int64_t *to = dst->counts + (slo - dst->off);

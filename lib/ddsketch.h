@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "socialkpi.h"
 
@@ -115,6 +116,19 @@ skpi_status skpi__dds_copy(const skpi__dds *src, skpi__dds **out);
  * or SKPI_ENOMEM (the counter range had to grow and could not).
  */
 skpi_status skpi__dds_add(skpi__dds *s, int64_t value);
+
+/*
+ * skpi__dds_add() in two steps, for a caller that locks the sketch: the
+ * costly part, the value's bucket index, needs no lock.
+ * skpi__dds_slot(s, value) reads only what skpi__dds_init() fixed (alpha
+ * and the constants derived from it), never written again, so it may run
+ * while another thread holds the sketch; skpi__dds_add_slot(s, value,
+ * slot) with its result then does exactly what skpi__dds_add(s, value)
+ * does, with the same returns.  (The slot of a value that the add refuses
+ * is 0, and unused.)
+ */
+static inline int32_t skpi__dds_slot(const skpi__dds *s, int64_t value);
+skpi_status skpi__dds_add_slot(skpi__dds *s, int64_t value, int32_t slot);
 
 /*
  * Record `count` copies of a value.  As skpi__dds_add(), plus
@@ -272,5 +286,68 @@ skpi_status skpi__dds_decode(const unsigned char *buf, size_t len,
 void *skpi__dds_test_malloc(size_t size);
 void *skpi__dds_test_calloc(size_t n, size_t size);
 #endif
+
+/* ===================================================================== */
+/* The fast index, inline ("The fast index" in ddsketch.c)               */
+/* ===================================================================== */
+
+/* The libm index, for values too close to a bucket boundary (rare). */
+int32_t skpi__dds_index_slow(const skpi__dds *s, double d);
+
+/* P(x), with the two products independent of each other. */
+static inline double skpi__dds_fast_log2p(double x)
+{
+    const double *c = skpi__dds_poly;
+    return x * ((c[0] + c[1] * x) + c[2] * (x * x));
+}
+
+/*
+ * Split the binary64 d >= 1 into its exponent e and log2 of its mantissa
+ * m, by the table point c_j at or below m: log2(m) = log2(c_j) +
+ * log2(1 + x), x = (m - c_j) / c_j in [0, 1/16).  m - c_j is exact (c_j is
+ * m with all but its top 4 fraction bits cleared), so the only rounding is
+ * that of the product by 1/c_j.
+ */
+static inline double skpi__dds_fast_split(double d, int *e)
+{
+    const uint64_t one = (uint64_t)1023 << 52;
+    const uint64_t mantissa = (UINT64_C(1) << 52) - 1;
+    uint64_t bits;
+    memcpy(&bits, &d, sizeof bits);
+    *e = (int)(bits >> 52) - 1023;
+    unsigned j = (unsigned)(bits >> (52 - SKPI__DDS_TABLE_BITS)) &
+                 (SKPI__DDS_TABLE_LEN - 1);
+    uint64_t mb = (bits & mantissa) | one;
+    uint64_t cb = mb & ~((UINT64_C(1) << (52 - SKPI__DDS_TABLE_BITS)) - 1);
+    double m, c;
+    memcpy(&m, &mb, sizeof m);
+    memcpy(&c, &cb, sizeof c);
+    return skpi__dds_log2c[j] + skpi__dds_fast_log2p((m - c) * skpi__dds_rcp[j]);
+}
+
+/* Index of 1 <= v <= SKPI__DDS_VALUE_MAX: the certified fast estimate, or
+ * the slow path when the estimate is too close to a boundary. */
+static inline int32_t skpi__dds_fast_index(const skpi__dds *s, int64_t v)
+{
+    double d = (double)v;
+    int e;
+    double l = skpi__dds_fast_split(d, &e);
+    double y = ((double)e + l) * s->k;
+    /* For v >= 2, y > log_gamma(2) - delta > 6, so both ends are positive
+     * and truncation is floor.  Equal floors put the exact log_gamma(v),
+     * which is strictly within delta of y, strictly inside (a, a + 1). */
+    int32_t a = (int32_t)(y - s->delta);
+    int32_t b = (int32_t)(y + s->delta);
+    if (a == b && v > 1)
+        return a + 1;
+    return skpi__dds_index_slow(s, d);
+}
+
+static inline int32_t skpi__dds_slot(const skpi__dds *s, int64_t value)
+{
+    return value > 0 && value <= SKPI__DDS_VALUE_MAX
+               ? skpi__dds_fast_index(s, value)
+               : 0;
+}
 
 #endif /* SKPI_DDSKETCH_H */

@@ -357,50 +357,62 @@ static inline uint64_t xxh_merge_round(uint64_t acc, uint64_t v)
     return acc * XXH_P1 + XXH_P4;
 }
 
+/*
+ * The stripes of an input of 32 bytes or more, four lanes at a time, and
+ * their merge: the accumulator before the length and the tail are added.
+ * Out of line, so that the short ids of the hot path (a dozen bytes) run
+ * through a small function that needs few registers.
+ */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static uint64_t xxh_stripes(const unsigned char *b, size_t len)
+{
+    /* Four lanes over 32-byte stripes, seed 0. */
+    uint64_t v1 = XXH_P1 + XXH_P2, v2 = XXH_P2, v3 = 0,
+             v4 = (uint64_t)0 - XXH_P1;
+    size_t i = 0;
+    do {
+        v1 = xxh_round(v1, load64le(b + i));
+        v2 = xxh_round(v2, load64le(b + i + 8));
+        v3 = xxh_round(v3, load64le(b + i + 16));
+        v4 = xxh_round(v4, load64le(b + i + 24));
+        i += 32;
+    } while (len - i >= 32);
+    uint64_t acc = rotl64(v1, 1) + rotl64(v2, 7) + rotl64(v3, 12) +
+                   rotl64(v4, 18);
+    acc = xxh_merge_round(acc, v1);
+    acc = xxh_merge_round(acc, v2);
+    acc = xxh_merge_round(acc, v3);
+    return xxh_merge_round(acc, v4);
+}
+
 uint64_t skpi__hll_hash(const void *data, size_t len)
 {
     /* Indexes rather than pointer arithmetic, so that (NULL, 0) never
      * forms NULL + 0. */
     const unsigned char *b = data;
-    size_t i = 0;
-    uint64_t acc;
+    size_t i = len & ~(size_t)31;
+    uint64_t acc = (len >= 32 ? xxh_stripes(b, len) : XXH_P5) + (uint64_t)len;
 
-    if (len >= 32) {
-        /* Four lanes over 32-byte stripes, seed 0. */
-        uint64_t v1 = XXH_P1 + XXH_P2, v2 = XXH_P2, v3 = 0,
-                 v4 = (uint64_t)0 - XXH_P1;
-        do {
-            v1 = xxh_round(v1, load64le(b + i));
-            v2 = xxh_round(v2, load64le(b + i + 8));
-            v3 = xxh_round(v3, load64le(b + i + 16));
-            v4 = xxh_round(v4, load64le(b + i + 24));
-            i += 32;
-        } while (len - i >= 32);
-        acc = rotl64(v1, 1) + rotl64(v2, 7) + rotl64(v3, 12) + rotl64(v4, 18);
-        acc = xxh_merge_round(acc, v1);
-        acc = xxh_merge_round(acc, v2);
-        acc = xxh_merge_round(acc, v3);
-        acc = xxh_merge_round(acc, v4);
-    } else {
-        acc = XXH_P5;
-    }
-    acc += (uint64_t)len;
-
-    /* The tail: 8-byte words, one 4-byte word, then single bytes. */
-    while (len - i >= 8) {
-        acc ^= xxh_round(0, load64le(b + i));
+    /* The tail: 8-byte words, one 4-byte word, then single bytes.  (A
+     * count of bytes left, rather than two indexes, keeps the loops'
+     * bookkeeping to one register.) */
+    size_t left = len - i;
+    const unsigned char *q = b == NULL ? b : b + i;
+    for (; left >= 8; left -= 8, q += 8) {
+        acc ^= xxh_round(0, load64le(q));
         acc = rotl64(acc, 27) * XXH_P1 + XXH_P4;
-        i += 8;
     }
-    if (len - i >= 4) {
-        acc ^= (uint64_t)load32le(b + i) * XXH_P1;
+    if (left >= 4) {
+        acc ^= (uint64_t)load32le(q) * XXH_P1;
         acc = rotl64(acc, 23) * XXH_P2 + XXH_P3;
-        i += 4;
+        left -= 4;
+        q += 4;
     }
-    while (i < len) {
-        acc ^= (uint64_t)b[i] * XXH_P5;
+    for (; left > 0; left--, q++) {
+        acc ^= (uint64_t)*q * XXH_P5;
         acc = rotl64(acc, 11) * XXH_P1;
-        i++;
     }
 
     /* Final avalanche. */
@@ -606,10 +618,30 @@ static skpi_status sparse_add(skpi__hll *h, uint32_t e)
     return SKPI_OK;
 }
 
+/*
+ * Whether a merge of ns entries into nd goes entry by entry (a binary
+ * search each, and memmove() for the runs of dst in between) rather than
+ * by one pass over both arrays.  A report folds each bucket's sketch, a
+ * few dozen entries, into its range's, thousands: the pass over the large
+ * array at every bucket would make it quadratic.
+ */
+static inline bool few_into_many(uint32_t ns, uint32_t nd)
+{
+    return (uint64_t)ns * 16 < nd;
+}
+
 /* Number of distinct indexes' in the union of two sorted entry arrays. */
 static uint32_t union_size(const uint32_t *a, uint32_t na, const uint32_t *b,
                            uint32_t nb)
 {
+    if (few_into_many(nb, na)) {
+        uint32_t n = na;
+        for (uint32_t j = 0; j < nb; j++) {
+            uint32_t pos = sparse_find(a, na, b[j]);
+            n += !(pos < na && same_index(a[pos], b[j]));
+        }
+        return n;
+    }
     uint32_t i = 0, j = 0, n = 0;
     while (i < na && j < nb) {
         uint32_t ia = a[i] >> HLL_RANK_BITS, ib = b[j] >> HLL_RANK_BITS;
@@ -629,6 +661,23 @@ static void union_in_place(uint32_t *dst, uint32_t nd, const uint32_t *src,
                            uint32_t ns, uint32_t total)
 {
     uint32_t i = nd, j = ns, w = total;
+    if (few_into_many(ns, nd)) {
+        /* From the back, each src entry moves the run of dst above it up
+         * by the number of entries still to come, in one memmove(). */
+        while (j > 0) {
+            uint32_t e = src[--j];
+            uint32_t pos = sparse_find(dst, i, e);
+            bool same = pos < i && same_index(dst[pos], e);
+            uint32_t run = i - pos - (same ? 1u : 0u);
+            w -= run;
+            memmove(dst + w, dst + i - run, (size_t)run * sizeof *dst);
+            if (same && dst[pos] > e)
+                e = dst[pos];
+            dst[--w] = e;
+            i = pos;
+        }
+        return;
+    }
     while (j > 0) {
         uint32_t e;
         if (i > 0 && same_index(dst[i - 1], src[j - 1])) {
@@ -785,15 +834,24 @@ skpi_status skpi__hll_copy(const skpi__hll *src, skpi__hll **out)
 /* Adding and merging                                                    */
 /* ===================================================================== */
 
+/* The sparse form's add, out of line: the dense form's is the hot path
+ * of large sets, and should not pay for this one's registers. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static skpi_status sparse_add_hash(skpi__hll *h, uint64_t hash)
+{
+    return sparse_add(h, hash_entry(hash));
+}
+
 skpi_status skpi__hll_add_hash(skpi__hll *h, uint64_t hash)
 {
     if (h == NULL)
         return SKPI_EINVAL;
-    if (h->dense) {
-        reg_raise(h->regs, hash_index(hash, h->p), hash_rank(hash, h->p));
-        return SKPI_OK;
-    }
-    return sparse_add(h, hash_entry(hash));
+    if (!h->dense)
+        return sparse_add_hash(h, hash);
+    reg_raise(h->regs, hash_index(hash, h->p), hash_rank(hash, h->p));
+    return SKPI_OK;
 }
 
 skpi_status skpi__hll_add(skpi__hll *h, const void *data, size_t len)

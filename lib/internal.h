@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "socialkpi.h"
 
@@ -274,10 +275,14 @@ static inline size_t skpi__dim_count(const skpi__dim *d)
 /*
  * See the essay at the top of lib/store.c.  Series are time-indexed arrays
  * of int64 cells; a tracker has up to SKPI__SHARDS shards, each a full set
- * of series, chosen per CPU so that threads on different cores never write
- * the same cache line.
+ * of series.  A recording thread writes into a shard that it owns alone
+ * (shards SKPI__SHARED and up, leased on first use), or, when none is
+ * left, into the shared shard of its CPU (shards 0 .. SKPI__SHARED - 1),
+ * so that threads on different cores never write the same cache line.
  */
 #define SKPI__SHARDS 16
+#define SKPI__SHARED 4 /* shards 0..3 are shared; the others are owned */
+#define SKPI__MINE 64  /* entries of a tracker's owned-shard hints */
 #define SKPI__PAGE_BITS 6                       /* 64 buckets per page */
 #define SKPI__PAGE_LEN (1 << SKPI__PAGE_BITS)
 #define SKPI__MID_BITS 9                        /* 512 pages per mid block */
@@ -354,8 +359,70 @@ static inline void *skpi__cell_ptr(const _Atomic int64_t *cell)
         (_Atomic int64_t *)cell, memory_order_acquire);
 }
 
-typedef struct skpi__series skpi__series;
-typedef struct skpi__shard skpi__shard;
+/* The layout of a shard (see the diagram in lib/store.c).  It is here so
+ * that the recording fast path below can be inlined into lib/record.c;
+ * only lib/store.c and that fast path use the fields. */
+typedef struct skpi__mid {
+    _Atomic(_Atomic int64_t *) pages[SKPI__MID_LEN];
+} skpi__mid;
+
+typedef struct skpi__series {
+    size_t n_mid;                /* written before the series is published */
+    _Atomic(skpi__mid *) mids[]; /* n_mid entries */
+} skpi__series;
+
+#define SKPI__MSG_SLOTS (SKPI_MAX_PLATFORMS * SKPI_MAX_CATEGORIES)
+#define SKPI__ENG_SLOTS (SKPI_MAX_PLATFORMS * SKPI_MAX_KINDS)
+
+/*
+ * One entry of a shard's bucket cache: the UTC span [start, end) of one
+ * bucket b, each end stored as (instant - t->range_min) << SKPI__SPAN_TAG
+ * | b.  Both words carry b, so a reader that finds the same b in both has
+ * a consistent pair (they are functions of b), whatever writers did in
+ * between; all zero is an empty span.  See "The bucket cache" in store.c.
+ */
+#define SKPI__SPAN_TAG 24
+#define SKPI__SPAN_TAG_MASK ((UINT64_C(1) << SKPI__SPAN_TAG) - 1)
+typedef struct skpi__span {
+    _Atomic uint64_t start, end;
+} skpi__span;
+
+typedef struct skpi__shard {
+    _Atomic uintptr_t owner;     /* the owning thread's token; 0: none */
+    skpi__span span[2];          /* bucket cache: the buckets last used */
+    _Atomic(skpi__series *) msg[SKPI__MSG_SLOTS];
+    _Atomic(skpi__series *) eng[SKPI__ENG_SLOTS];
+    _Atomic(skpi__series *) post[SKPI_MAX_PLATFORMS];
+    _Atomic(skpi__series *) follow[SKPI_MAX_PLATFORMS];
+    _Atomic(skpi__series *) rating[SKPI_MAX_PLATFORMS];
+    _Atomic(skpi__series *) frt[SKPI__MSG_SLOTS];
+    _Atomic(skpi__series *) people[SKPI_MAX_PLATFORMS];
+    _Atomic(skpi__series *) anom[SKPI_MAX_PLATFORMS];
+} skpi__shard;
+
+/* The series slots of family f in a shard. */
+static inline _Atomic(skpi__series *) *skpi__shard_slots(skpi__shard *s,
+                                                         enum skpi__family f)
+{
+    switch (f) {
+    case SKPI__FAM_MSG:
+        return s->msg;
+    case SKPI__FAM_ENG:
+        return s->eng;
+    case SKPI__FAM_POST:
+        return s->post;
+    case SKPI__FAM_FOLLOW:
+        return s->follow;
+    case SKPI__FAM_RATING:
+        return s->rating;
+    case SKPI__FAM_FRT:
+        return s->frt;
+    case SKPI__FAM_PEOPLE:
+        return s->people;
+    default:
+        return s->anom;
+    }
+}
 
 /* The packed follower gauge: (offset in bucket + 1) << 46 | tally. */
 #define SKPI__GAUGE_TALLY_BITS 46
@@ -377,9 +444,12 @@ static inline size_t skpi__slot(enum skpi__family f, uint32_t platform,
 }
 
 /*
- * Return the cells of bucket `b` in series (f, slot) of the calling CPU's
- * shard, allocating what is missing.  NULL on allocation failure (and then
- * nothing was changed that a reader can see).
+ * Return the cells of bucket `b` in series (f, slot) of the calling
+ * thread's shard (skpi__shard_mine()), allocating what is missing.  NULL on
+ * allocation failure (and then nothing was changed that a reader can see).
+ * Update the cells with atomic read-modify-write operations: the shard may
+ * be shared.  The recording calls use the fast path at the end of this
+ * file instead.
  */
 _Atomic int64_t *skpi__cells_for_write(skpi_tracker *t, enum skpi__family f,
                                         size_t slot, int64_t b);
@@ -577,6 +647,11 @@ struct skpi_tracker {
     skpi__dim dims[SKPI__NDIMS];
 
     _Atomic(skpi__shard *) shards[SKPI__SHARDS];
+    unsigned leases;            /* owned shards a thread may claim */
+    /* Which shard a thread owns, by a hash of its token (lib/store.c,
+     * "Owned shards"): a hint, checked against the shard's owner. */
+    _Atomic unsigned char mine[SKPI__MINE];
+    bool business;              /* business hours set (opt.cal not empty) */
 
     _Atomic uint64_t journal_seq; /* last journal record applied (snapshots) */
     _Atomic(struct skpi_journal *) journal; /* attached journal, or NULL */
@@ -637,6 +712,182 @@ static inline bool skpi__journaled(const skpi_tracker *t)
     return t != NULL &&
            atomic_load_explicit(&((skpi_tracker *)t)->journal,
                                 memory_order_acquire) != NULL;
+}
+
+/* ===================================================================== */
+/* Recording fast path (lib/store.c)                                     */
+/* ===================================================================== */
+
+/*
+ * What a recording call does before it counts: find the calling thread's
+ * shard, the bucket of the event's time, and the bucket's cells.  The
+ * common case of each is inlined here; the rest (claiming a shard,
+ * computing a bucket through the zone, allocating) is in lib/store.c.
+ * See "Owned shards" and "The bucket cache" in the essay there.
+ */
+
+/*
+ * A thread's token: its pthread_t, which is unique among the threads alive
+ * (and reused only after a thread has ended), as an integer; never 0, the
+ * owner value of a free shard.  pthread_self() is one load from the
+ * thread pointer on glibc and musl, cheaper than a thread-local variable
+ * of a shared library.
+ */
+_Static_assert(sizeof(pthread_t) <= sizeof(uintptr_t),
+               "a pthread_t fits a uintptr_t");
+static inline uintptr_t skpi__thread_token(void)
+{
+    pthread_t self = pthread_self();
+    uintptr_t token = 0;
+    memcpy(&token, &self, sizeof self);
+    return token != 0 ? token : 1;
+}
+
+/* A multiplicative hash of a token's high bits (thread structures are
+ * page-aligned or better), mapped onto 0 .. n - 1. */
+static inline unsigned skpi__token_slot(uintptr_t token, unsigned n)
+{
+    uint64_t h = (uint64_t)(token >> 12) * UINT64_C(0x9E3779B97F4A7C15);
+    return (unsigned)(((h >> 32) * n) >> 32);
+}
+
+/* The slow paths of the inline functions below (lib/store.c). */
+skpi__shard *skpi__shard_find(skpi_tracker *t, uintptr_t token, bool *owned);
+int64_t skpi__shard_bucket_miss(const skpi_tracker *t, skpi__shard *sh,
+                                int64_t utc, int64_t keep);
+_Atomic int64_t *skpi__shard_cells_miss(skpi_tracker *t, skpi__shard *sh,
+                                        enum skpi__family f, size_t slot,
+                                        int64_t b);
+
+/*
+ * The shard the calling thread writes into: one it owns (*owned = true:
+ * no other thread writes it, so its cells may be updated with a plain load
+ * and store) or a shared one (*owned = false: atomic read-modify-write
+ * only).  Created on first use; NULL on ENOMEM.  The common case is the
+ * shard that the tracker's hint for the thread's token names, owned by the
+ * thread already.
+ */
+static inline skpi__shard *skpi__shard_mine(skpi_tracker *t, bool *owned)
+{
+    uintptr_t me = skpi__thread_token();
+    unsigned i = atomic_load_explicit(&t->mine[skpi__token_slot(me, SKPI__MINE)],
+                                      memory_order_relaxed);
+    skpi__shard *sh = atomic_load_explicit(&t->shards[i % SKPI__SHARDS],
+                                           memory_order_acquire);
+    /* Only this thread ever stores its own token (or a thread that ended,
+     * whose pthread_t it inherited), so a relaxed load is enough. */
+    if (sh != NULL &&
+        atomic_load_explicit(&sh->owner, memory_order_relaxed) == me) {
+        *owned = true;
+        return sh;
+    }
+    return skpi__shard_find(t, me, owned);
+}
+
+/*
+ * Look a UTC instant up in the shard's bucket cache: true, with its bucket
+ * in *b and the UTC instant at which the bucket ends in *end, when it falls
+ * in one of the two buckets last used (two compares for the first).
+ */
+static inline bool skpi__span_hit(const skpi_tracker *t, skpi__shard *sh,
+                                  int64_t utc, int64_t *b, int64_t *end)
+{
+    uint64_t x = (uint64_t)(utc - t->range_min);
+    for (int e = 0; e < 2; e++) {
+        uint64_t s = atomic_load_explicit(&sh->span[e].start,
+                                          memory_order_relaxed);
+        uint64_t n = atomic_load_explicit(&sh->span[e].end,
+                                          memory_order_relaxed);
+        if (((s ^ n) & SKPI__SPAN_TAG_MASK) == 0 &&
+            x >= s >> SKPI__SPAN_TAG && x < n >> SKPI__SPAN_TAG) {
+            *b = (int64_t)(s & SKPI__SPAN_TAG_MASK);
+            *end = t->range_min + (int64_t)(n >> SKPI__SPAN_TAG);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Bucket index of a UTC instant already checked against the time range,
+ * as skpi__bucket_of(), through the shard's bucket cache. */
+static inline int64_t skpi__shard_bucket(const skpi_tracker *t,
+                                         skpi__shard *sh, int64_t utc)
+{
+    int64_t b, end;
+    return skpi__span_hit(t, sh, utc, &b, &end)
+               ? b
+               : skpi__shard_bucket_miss(t, sh, utc, -1);
+}
+
+/*
+ * As skpi__shard_bucket(), and *end receives the UTC instant at which the
+ * bucket ends, or SKPI_TIME_MIN - 1 when the cache did not have it (so
+ * that "x < *end" is a safe test of "x is in the same bucket" either way).
+ */
+static inline int64_t skpi__shard_bucket_end(const skpi_tracker *t,
+                                             skpi__shard *sh, int64_t utc,
+                                             int64_t *end)
+{
+    int64_t b;
+    if (skpi__span_hit(t, sh, utc, &b, end))
+        return b;
+    *end = SKPI_TIME_MIN - 1;
+    return skpi__shard_bucket_miss(t, sh, utc, -1);
+}
+
+/*
+ * As skpi__shard_bucket(), for an instant near bucket `keep` (a reply to a
+ * message that arrived in `keep`): a bucket missing from the cache is put
+ * there only if that does not evict `keep`, so that a stream of messages
+ * answered a few buckets later does not lose its own bucket at every
+ * answer.
+ */
+static inline int64_t skpi__shard_bucket_near(const skpi_tracker *t,
+                                              skpi__shard *sh, int64_t utc,
+                                              int64_t keep)
+{
+    int64_t b, end;
+    return skpi__span_hit(t, sh, utc, &b, &end)
+               ? b
+               : skpi__shard_bucket_miss(t, sh, utc, keep);
+}
+
+/*
+ * The cells of bucket b in series (f, slot) of shard sh, allocating what is
+ * missing; NULL on ENOMEM (nothing a reader can see was changed).
+ */
+static inline _Atomic int64_t *skpi__shard_cells(skpi_tracker *t,
+                                                 skpi__shard *sh,
+                                                 enum skpi__family f,
+                                                 size_t slot, int64_t b)
+{
+    skpi__series *se = atomic_load_explicit(&skpi__shard_slots(sh, f)[slot],
+                                            memory_order_acquire);
+    uint64_t pg = (uint64_t)b >> SKPI__PAGE_BITS;
+    if (se != NULL) {
+        skpi__mid *mid = atomic_load_explicit(&se->mids[pg >> SKPI__MID_BITS],
+                                              memory_order_acquire);
+        if (mid != NULL) {
+            _Atomic int64_t *page = atomic_load_explicit(
+                &mid->pages[pg & (SKPI__MID_LEN - 1)], memory_order_acquire);
+            if (page != NULL)
+                return page + ((uint64_t)b & (SKPI__PAGE_LEN - 1)) * t->width[f];
+        }
+    }
+    return skpi__shard_cells_miss(t, sh, f, slot, b);
+}
+
+/* Add n to a counter cell of a shard written as `owned` says.  An owned
+ * shard has one writer, so a load and a store are exact and cheaper than
+ * a locked add; readers still load each cell atomically. */
+static inline void skpi__cell_add(_Atomic int64_t *c, int64_t n, bool owned)
+{
+    if (owned)
+        atomic_store_explicit(
+            c, atomic_load_explicit(c, memory_order_relaxed) + n,
+            memory_order_relaxed);
+    else
+        atomic_fetch_add_explicit(c, n, memory_order_relaxed);
 }
 
 #endif /* SKPI_INTERNAL_H */

@@ -6,26 +6,91 @@
  * validation is running out of memory while allocating a page, and that
  * happens before the first cell is written.
  *
- * Counters that grow by one (messages, answers, ratings) use a plain atomic
- * add: passing INT64_MAX would take 2^63 calls, about 290 years at one call
- * a nanosecond.  Counters that grow by a caller's count (engagements,
- * posts) use a compare-and-swap loop that refuses to overflow.
+ * A call finds its shard, bucket and cells through the fast path at the
+ * end of lib/internal.h (a writer, below).  In a shard the calling thread
+ * owns, counters are updated with a relaxed load and store, exact because
+ * no other thread stores there; in a shared shard with atomic
+ * read-modify-write operations (see lib/store.c, "Shards").
+ *
+ * Counters that grow by one (messages, answers, ratings) are added to
+ * without a check: passing INT64_MAX would take 2^63 calls, about 290
+ * years at one call a nanosecond.  Counters that grow by a caller's count
+ * (engagements, posts) refuse to overflow.
  */
+#include <string.h>
+
 #include "internal.h"
 
 /* ===================================================================== */
 /* Helpers                                                               */
 /* ===================================================================== */
 
-static inline void add1(_Atomic int64_t *cell)
+/* The answer's path is inlined into both of its callers: the call and the
+ * registers it spills cost a response more than the code size saves. */
+#if defined(__GNUC__)
+#define ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE
+#endif
+
+/* Where the calling thread writes in a tracker: its shard, and whether it
+ * owns it (see skpi__shard_mine()). */
+typedef struct writer {
+    skpi_tracker *t;
+    skpi__shard *sh;
+    bool owned;
+} writer;
+
+/* False on ENOMEM (the thread's shard could not be created). */
+static inline bool writer_init(writer *w, skpi_tracker *t)
 {
-    atomic_fetch_add_explicit(cell, 1, memory_order_relaxed);
+    w->t = t;
+    w->sh = skpi__shard_mine(t, &w->owned);
+    return w->sh != NULL;
+}
+
+/* The bucket of an instant checked against the time range. */
+static inline int64_t writer_bucket(const writer *w, int64_t time)
+{
+    return skpi__shard_bucket(w->t, w->sh, time);
+}
+
+/* The sketch behind a cell, created on first use; NULL on ENOMEM. */
+static inline skpi__dds_cell *dds_cell(skpi_tracker *t, _Atomic int64_t *cell)
+{
+    skpi__dds_cell *c = skpi__cell_ptr(cell);
+    return c != NULL ? c : skpi__dds_cell_get(t, cell);
+}
+
+static inline skpi__hll_cell *hll_cell(skpi_tracker *t, _Atomic int64_t *cell)
+{
+    skpi__hll_cell *c = skpi__cell_ptr(cell);
+    return c != NULL ? c : skpi__hll_cell_get(t, cell);
+}
+
+/* Cells of the bucket holding `time`, for writing; NULL on ENOMEM. */
+static inline _Atomic int64_t *cells_at(const writer *w, enum skpi__family f,
+                                        size_t slot, int64_t time)
+{
+    return skpi__shard_cells(w->t, w->sh, f, slot, writer_bucket(w, time));
+}
+
+static inline void add1(const writer *w, _Atomic int64_t *cell)
+{
+    skpi__cell_add(cell, 1, w->owned);
 }
 
 /* Add n > 0 to *cell unless that would pass INT64_MAX. */
-static skpi_status add_checked(_Atomic int64_t *cell, int64_t n)
+static skpi_status add_checked(const writer *w, _Atomic int64_t *cell,
+                               int64_t n)
 {
     int64_t old = atomic_load_explicit(cell, memory_order_relaxed);
+    if (w->owned) {
+        if (old > INT64_MAX - n)
+            return SKPI_EOVERFLOW;
+        atomic_store_explicit(cell, old + n, memory_order_relaxed);
+        return SKPI_OK;
+    }
     do {
         if (old > INT64_MAX - n)
             return SKPI_EOVERFLOW;
@@ -35,9 +100,14 @@ static skpi_status add_checked(_Atomic int64_t *cell, int64_t n)
 }
 
 /* Raise *cell to v if v is larger (the packed follower gauge). */
-static void max_into(_Atomic int64_t *cell, int64_t v)
+static void max_into(const writer *w, _Atomic int64_t *cell, int64_t v)
 {
     int64_t old = atomic_load_explicit(cell, memory_order_relaxed);
+    if (w->owned) {
+        if (v > old)
+            atomic_store_explicit(cell, v, memory_order_relaxed);
+        return;
+    }
     while (v > old &&
            !atomic_compare_exchange_weak_explicit(
                cell, &old, v, memory_order_relaxed, memory_order_relaxed)) {
@@ -45,8 +115,8 @@ static void max_into(_Atomic int64_t *cell, int64_t v)
 }
 
 /* The checks every per-platform event shares. */
-static skpi_status check_event(const skpi_tracker *t, uint32_t platform,
-                               int64_t time)
+static inline skpi_status check_event(const skpi_tracker *t, uint32_t platform,
+                                      int64_t time)
 {
     if (t == NULL)
         return SKPI_EINVAL;
@@ -55,13 +125,6 @@ static skpi_status check_event(const skpi_tracker *t, uint32_t platform,
     if (!skpi__time_ok(time))
         return SKPI_ETIME;
     return SKPI_OK;
-}
-
-/* Cells of the bucket holding `time`, for writing. */
-static _Atomic int64_t *cells_at(skpi_tracker *t, enum skpi__family f,
-                                 size_t slot, int64_t time)
-{
-    return skpi__cells_for_write(t, f, slot, skpi__bucket_of(t, time));
 }
 
 /* ===================================================================== */
@@ -76,12 +139,15 @@ static skpi_status message_impl(skpi_tracker *t, uint32_t platform,
         return st;
     if (!skpi__id_ok(t, SKPI_CATEGORY, category))
         return SKPI_ENOTFOUND;
+    writer w;
+    if (!writer_init(&w, t))
+        return SKPI_ENOMEM;
     _Atomic int64_t *c =
-        cells_at(t, SKPI__FAM_MSG, skpi__slot(SKPI__FAM_MSG, platform, category),
+        cells_at(&w, SKPI__FAM_MSG, skpi__slot(SKPI__FAM_MSG, platform, category),
                  time);
     if (c == NULL)
         return SKPI_ENOMEM;
-    add1(&c[SKPI__MSG_RECEIVED]);
+    add1(&w, &c[SKPI__MSG_RECEIVED]);
     return SKPI_OK;
 }
 
@@ -97,21 +163,26 @@ static skpi_status message_impl(skpi_tracker *t, uint32_t platform,
  * then everything is applied by steps that cannot fail.  Callers holding a
  * message-table stripe call this under it (stripe before sketch locks).
  */
-static skpi_status apply_answer(skpi_tracker *t, uint32_t platform,
-                                uint32_t category, int64_t received,
-                                int64_t replied)
+ALWAYS_INLINE static inline skpi_status apply_answer(const writer *w,
+                                                     uint32_t platform,
+                                                     uint32_t category,
+                                                     int64_t received,
+                                                     int64_t replied)
 {
+    skpi_tracker *t = w->t;
+    bool owned = w->owned;
     size_t slot = skpi__slot(SKPI__FAM_MSG, platform, category);
-    int64_t b = skpi__bucket_of(t, received);
-    int64_t lag = skpi__bucket_of(t, replied) - b;
-    _Atomic int64_t *c = skpi__cells_for_write(t, SKPI__FAM_MSG, slot, b);
-    _Atomic int64_t *f = skpi__cells_for_write(t, SKPI__FAM_FRT, slot, b);
+    int64_t end;
+    int64_t b = skpi__shard_bucket_end(t, w->sh, received, &end);
+    int64_t lag =
+        replied < end ? 0 : skpi__shard_bucket_near(t, w->sh, replied, b) - b;
+    _Atomic int64_t *c = skpi__shard_cells(t, w->sh, SKPI__FAM_MSG, slot, b);
+    _Atomic int64_t *f = skpi__shard_cells(t, w->sh, SKPI__FAM_FRT, slot, b);
     if (c == NULL || f == NULL)
         return SKPI_ENOMEM;
-    bool business = skpi__calendar_is_set(&t->opt.cal);
-    skpi__dds_cell *cal = skpi__dds_cell_get(t, &f[SKPI__FRT_CALENDAR]);
-    skpi__dds_cell *bus =
-        business ? skpi__dds_cell_get(t, &f[SKPI__FRT_BUSINESS]) : NULL;
+    bool business = t->business;
+    skpi__dds_cell *cal = dds_cell(t, &f[SKPI__FRT_CALENDAR]);
+    skpi__dds_cell *bus = business ? dds_cell(t, &f[SKPI__FRT_BUSINESS]) : NULL;
     if (cal == NULL || (business && bus == NULL))
         return SKPI_ENOMEM;
     int64_t delay = replied - received;
@@ -126,9 +197,14 @@ static skpi_status apply_answer(skpi_tracker *t, uint32_t platform,
             return SKPI_ENOMEM;
     }
 
-    /* An add settles everything that can fail before it stores, so only
-     * the second sketch needs room made first: prepare it, add to the
-     * first (which may still refuse, changing nothing), then to it. */
+    /* The buckets of the delays are computed before the locks are taken
+     * (they depend on the sketches' constants only), so that each lock is
+     * held for a few stores.  An add settles everything that can fail
+     * before it stores, so only the second sketch needs room made first:
+     * prepare it, add to the first (which may still refuse, changing
+     * nothing), then to it. */
+    int32_t slot_cal = skpi__dds_slot(&cal->dds, delay);
+    int32_t slot_bus = bus != NULL ? skpi__dds_slot(&bus->dds, bdelay) : 0;
     skpi_status st = SKPI_OK;
     skpi__spin_lock(&cal->lock);
     if (bus != NULL) {
@@ -136,9 +212,9 @@ static skpi_status apply_answer(skpi_tracker *t, uint32_t platform,
         st = skpi__dds_prepare(&bus->dds, bdelay);
     }
     if (st == SKPI_OK)
-        st = skpi__dds_add(&cal->dds, delay);
+        st = skpi__dds_add_slot(&cal->dds, delay, slot_cal);
     if (st == SKPI_OK && bus != NULL)
-        (void)skpi__dds_add(&bus->dds, bdelay);
+        (void)skpi__dds_add_slot(&bus->dds, bdelay, slot_bus);
     if (bus != NULL)
         skpi__spin_unlock(&bus->lock);
     skpi__spin_unlock(&cal->lock);
@@ -150,13 +226,18 @@ static skpi_status apply_answer(skpi_tracker *t, uint32_t platform,
     if (st != SKPI_OK)
         return st;
 
-    add1(&c[SKPI__MSG_ANSWERED]);
-    for (size_t i = 0; i < t->opt.n_sla; i++) {
-        if (delay <= t->opt.sla[i])
-            add1(&c[SKPI__MSG_SLA0 + i]);
+    /* Locals, so that the stores to the cells need not be assumed to
+     * change the options (they cannot: cells are separate memory). */
+    size_t n_sla = t->opt.n_sla;
+    const int64_t *sla = t->opt.sla;
+    skpi__cell_add(&c[SKPI__MSG_ANSWERED], 1, owned);
+    for (size_t i = 0; i < n_sla; i++) {
+        if (delay <= sla[i])
+            skpi__cell_add(&c[SKPI__MSG_SLA0 + i], 1, owned);
     }
+    /* The lag cells follow the SLA cells (SKPI__MSG_LAG0). */
     if (late == NULL)
-        add1(&c[SKPI__MSG_LAG0(t) + (size_t)lag]);
+        skpi__cell_add(&c[SKPI__MSG_SLA0 + n_sla + (size_t)lag], 1, owned);
     return SKPI_OK;
 }
 
@@ -173,7 +254,10 @@ static skpi_status response_impl(skpi_tracker *t, uint32_t platform,
         return SKPI_ETIME;
     if (replied < received)
         return SKPI_EORDER;
-    return apply_answer(t, platform, category, received, replied);
+    writer w;
+    if (!writer_init(&w, t))
+        return SKPI_ENOMEM;
+    return apply_answer(&w, platform, category, received, replied);
 }
 
 /* Engagements and posts: a positive count added without overflow. */
@@ -182,10 +266,13 @@ static skpi_status record_count(skpi_tracker *t, enum skpi__family f,
 {
     if (count <= 0)
         return SKPI_ECOUNT;
-    _Atomic int64_t *c = cells_at(t, f, slot, time);
+    writer w;
+    if (!writer_init(&w, t))
+        return SKPI_ENOMEM;
+    _Atomic int64_t *c = cells_at(&w, f, slot, time);
     if (c == NULL)
         return SKPI_ENOMEM;
-    return add_checked(c, count);
+    return add_checked(&w, c, count);
 }
 
 static skpi_status engagement_impl(skpi_tracker *t, uint32_t platform,
@@ -219,12 +306,16 @@ static skpi_status followers_impl(skpi_tracker *t, uint32_t platform,
         return SKPI_ECOUNT;
     if (tally > SKPI_FOLLOWERS_MAX)
         return SKPI_EOVERFLOW;
-    int64_t b = skpi__bucket_of(t, time);
+    writer w;
+    if (!writer_init(&w, t))
+        return SKPI_ENOMEM;
+    int64_t b = writer_bucket(&w, time);
     uint64_t into = (uint64_t)(time - skpi__bucket_start(t, b)) + 1;
-    _Atomic int64_t *c = skpi__cells_for_write(t, SKPI__FAM_FOLLOW, platform, b);
+    _Atomic int64_t *c =
+        skpi__shard_cells(t, w.sh, SKPI__FAM_FOLLOW, platform, b);
     if (c == NULL)
         return SKPI_ENOMEM;
-    max_into(c, (int64_t)(into << SKPI__GAUGE_TALLY_BITS | (uint64_t)tally));
+    max_into(&w, c, (int64_t)(into << SKPI__GAUGE_TALLY_BITS | (uint64_t)tally));
     return SKPI_OK;
 }
 
@@ -236,10 +327,13 @@ static skpi_status rating_impl(skpi_tracker *t, uint32_t platform, int64_t time,
         return st;
     if (score < t->opt.rating_lo || score > t->opt.rating_hi)
         return SKPI_ERATING;
-    _Atomic int64_t *c = cells_at(t, SKPI__FAM_RATING, platform, time);
+    writer w;
+    if (!writer_init(&w, t))
+        return SKPI_ENOMEM;
+    _Atomic int64_t *c = cells_at(&w, SKPI__FAM_RATING, platform, time);
     if (c == NULL)
         return SKPI_ENOMEM;
-    add1(&c[score - t->opt.rating_lo]);
+    add1(&w, &c[score - t->opt.rating_lo]);
     return SKPI_OK;
 }
 
@@ -252,27 +346,30 @@ static skpi_status check_id(const char *id, size_t *len)
 {
     if (id == NULL)
         return SKPI_EINVAL;
-    size_t n = 0;
-    while (n <= SKPI_ID_MAX && id[n] != '\0')
-        n++;
-    if (n == 0 || n > SKPI_ID_MAX)
+    /* memchr() stops at the first NUL (C11 7.24.5.1), so it never reads
+     * past the end of a short id; it scans much faster than a loop. */
+    const char *nul = memchr(id, '\0', SKPI_ID_MAX + 1);
+    if (nul == NULL || nul == id)
         return SKPI_EID;
-    *len = n;
+    *len = (size_t)(nul - id);
     return SKPI_OK;
 }
 
 /* The distinct-people sketch of `who` on a platform, in time's bucket. */
-static skpi__hll_cell *people_cell(skpi_tracker *t, uint32_t platform,
+static skpi__hll_cell *people_cell(const writer *w, uint32_t platform,
                                    int64_t time, int who)
 {
-    _Atomic int64_t *c = cells_at(t, SKPI__FAM_PEOPLE, platform, time);
-    return c == NULL ? NULL : skpi__hll_cell_get(t, &c[who]);
+    _Atomic int64_t *c = cells_at(w, SKPI__FAM_PEOPLE, platform, time);
+    return c == NULL ? NULL : hll_cell(w->t, &c[who]);
 }
 
+/* The id is hashed before the lock is taken, so that the lock is held
+ * for the register update only. */
 static skpi_status people_add(skpi__hll_cell *h, const char *id, size_t len)
 {
+    uint64_t hash = skpi__hll_hash(id, len);
     skpi__spin_lock(&h->lock);
-    skpi_status st = skpi__hll_add(h->hll, id, len);
+    skpi_status st = skpi__hll_add_hash(h->hll, hash);
     skpi__spin_unlock(&h->lock);
     return st;
 }
@@ -294,12 +391,15 @@ static skpi_status message_id_impl(skpi_tracker *t, uint32_t platform,
     if (st != SKPI_OK)
         return st;
     /* Everything the message may touch exists before anything changes. */
+    writer w;
+    if (!writer_init(&w, t))
+        return SKPI_ENOMEM;
     _Atomic int64_t *c = cells_at(
-        t, SKPI__FAM_MSG, skpi__slot(SKPI__FAM_MSG, platform, category), time);
-    _Atomic int64_t *anom = cells_at(t, SKPI__FAM_ANOM, platform, time);
+        &w, SKPI__FAM_MSG, skpi__slot(SKPI__FAM_MSG, platform, category), time);
+    _Atomic int64_t *anom = cells_at(&w, SKPI__FAM_ANOM, platform, time);
     skpi__hll_cell *who =
         author_id == NULL ? NULL
-                          : people_cell(t, platform, time, SKPI_PEOPLE_AUTHORS);
+                          : people_cell(&w, platform, time, SKPI_PEOPLE_AUTHORS);
     if (c == NULL || anom == NULL || (author_id != NULL && who == NULL))
         return SKPI_ENOMEM;
 
@@ -307,7 +407,7 @@ static skpi_status message_id_impl(skpi_tracker *t, uint32_t platform,
     skpi__open_lock(&t->open, skpi__open_key(platform, message_id, mlen), &h);
     if (h.msg != NULL) {
         skpi__open_unlock(&h);
-        add1(&anom[SKPI_ANOMALY_DUPLICATE_MESSAGES]);
+        add1(&w, &anom[SKPI_ANOMALY_DUPLICATE_MESSAGES]);
         return SKPI_EDUPLICATE;
     }
     st = skpi__open_reserve(&h);
@@ -323,9 +423,9 @@ static skpi_status message_id_impl(skpi_tracker *t, uint32_t platform,
     m.category = category;
     skpi__forgot forgot = skpi__open_insert(&h, &m);
     skpi__open_unlock(&h);
-    add1(&c[SKPI__MSG_RECEIVED]);
+    add1(&w, &c[SKPI__MSG_RECEIVED]);
     if (forgot == SKPI__FORGOT_WAITING)
-        add1(&anom[SKPI_ANOMALY_FORGOTTEN_MESSAGES]);
+        add1(&w, &anom[SKPI_ANOMALY_FORGOTTEN_MESSAGES]);
     return SKPI_OK;
 }
 
@@ -341,7 +441,10 @@ static skpi_status reply_impl(skpi_tracker *t, uint32_t platform,
         return st;
     /* The anomaly counters of the reply's bucket, before the lookup, so
      * that counting a refused reply cannot fail. */
-    _Atomic int64_t *anom = cells_at(t, SKPI__FAM_ANOM, platform, time);
+    writer w;
+    if (!writer_init(&w, t))
+        return SKPI_ENOMEM;
+    _Atomic int64_t *anom = cells_at(&w, SKPI__FAM_ANOM, platform, time);
     if (anom == NULL)
         return SKPI_ENOMEM;
     skpi__open_hold h;
@@ -357,13 +460,13 @@ static skpi_status reply_impl(skpi_tracker *t, uint32_t platform,
         kind = SKPI_ANOMALY_EARLY_REPLIES;
         st = SKPI_EORDER;
     } else {
-        st = apply_answer(t, platform, h.msg->category, h.msg->received, time);
+        st = apply_answer(&w, platform, h.msg->category, h.msg->received, time);
         if (st == SKPI_OK)
             skpi__open_answer(&h);
     }
     skpi__open_unlock(&h);
     if (kind >= 0)
-        add1(&anom[kind]);
+        add1(&w, &anom[kind]);
     return st;
 }
 
@@ -382,21 +485,25 @@ static skpi_status engagement_by_impl(skpi_tracker *t, uint32_t platform,
         return st;
     if (count <= 0)
         return SKPI_ECOUNT;
+    writer w;
+    if (!writer_init(&w, t))
+        return SKPI_ENOMEM;
     _Atomic int64_t *c = cells_at(
-        t, SKPI__FAM_ENG, skpi__slot(SKPI__FAM_ENG, platform, kind), time);
-    skpi__hll_cell *who = people_cell(t, platform, time, SKPI_PEOPLE_ENGAGERS);
+        &w, SKPI__FAM_ENG, skpi__slot(SKPI__FAM_ENG, platform, kind), time);
+    skpi__hll_cell *who = people_cell(&w, platform, time, SKPI_PEOPLE_ENGAGERS);
     if (c == NULL || who == NULL)
         return SKPI_ENOMEM;
     /* The person is added first (the add may fail for memory) and the
      * count after it, checked for overflow up front: the count never goes
      * back.  Only another thread pushing the same counter past INT64_MAX
-     * in between can make the final add refuse after the person counted. */
+     * in between (possible in a shared shard only) can make the final add
+     * refuse after the person counted. */
     if (atomic_load_explicit(c, memory_order_relaxed) > INT64_MAX - count)
         return SKPI_EOVERFLOW;
     st = people_add(who, person_id, len);
     if (st != SKPI_OK)
         return st;
-    return add_checked(c, count);
+    return add_checked(&w, c, count);
 }
 
 static skpi_status follower_impl(skpi_tracker *t, uint32_t platform,
@@ -409,7 +516,10 @@ static skpi_status follower_impl(skpi_tracker *t, uint32_t platform,
     st = check_id(person_id, &len);
     if (st != SKPI_OK)
         return st;
-    skpi__hll_cell *who = people_cell(t, platform, time, SKPI_PEOPLE_FOLLOWERS);
+    writer w;
+    if (!writer_init(&w, t))
+        return SKPI_ENOMEM;
+    skpi__hll_cell *who = people_cell(&w, platform, time, SKPI_PEOPLE_FOLLOWERS);
     if (who == NULL)
         return SKPI_ENOMEM;
     return people_add(who, person_id, len);

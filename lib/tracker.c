@@ -3,6 +3,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -77,6 +78,16 @@ skpi_status skpi_tracker_new(const skpi_options *opts, skpi_tracker **out)
     t->range_max = skpi__bucket_start(t, t->n_buckets - 1);
     int64_t pages = (t->n_buckets + SKPI__PAGE_LEN - 1) >> SKPI__PAGE_BITS;
     t->n_mid = (size_t)((pages + SKPI__MID_LEN - 1) >> SKPI__MID_BITS);
+
+    /* Owned shards: two per online CPU (see lib/store.c), at most what
+     * the tracker has beyond the shared ones. */
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    long leases = cpus < 1 ? 2 : 2 * cpus;
+    t->leases = leases > SKPI__SHARDS - SKPI__SHARED
+                    ? SKPI__SHARDS - SKPI__SHARED
+                    : (unsigned)leases;
+
+    t->business = skpi__calendar_is_set(&t->opt.cal);
 
     t->width[SKPI__FAM_MSG] = SKPI__MSG_SLA0 + t->opt.n_sla + SKPI__LAGS;
     t->width[SKPI__FAM_ENG] = 1;

@@ -370,6 +370,9 @@ START_TEST(test_merge_is_union)
         {4, 0, 100, 90, 140},         /* small p, across T(4) = 128 */
         {8, 0, 0, 0, 300},            /* empty into something */
         {8, 0, 300, 0, 0},            /* something into empty */
+        {14, 0, 2000, 1990, 2030},    /* a few into many, overlapping */
+        {14, 0, 1000, 5000, 5010},    /* a few into many, disjoint */
+        {14, 0, 3060, 3050, 3090},    /* a few into many -> dense */
     };
     for (size_t k = 0; k < sizeof c / sizeof c[0]; k++) {
         int p = c[k].p;
@@ -396,6 +399,46 @@ START_TEST(test_merge_is_union)
         skpi__hll_free(both);
         skpi__hll_free(ab);
         skpi__hll_free(ba);
+    }
+}
+END_TEST
+
+/*
+ * A few entries merged into many (a report folding one bucket's sketch
+ * into its range's) take the entry-by-entry path of the merge: random
+ * sizes, each result equal to the sketch fed both sets of hashes.  Half
+ * of b's hashes share the index' of one of a's with other low bits, so
+ * that equal indexes' with a higher or a lower rank meet in the merge.
+ */
+START_TEST(test_merge_few_into_many)
+{
+    uint64_t s = 7, ha[3200], hb[160];
+    for (int k = 0; k < 300; k++) {
+        int p = k % 3 == 0 ? 10 : 14;
+        uint32_t na = 100 + rng_below(&s, 3000);
+        uint32_t nb = 1 + rng_below(&s, k % 2 ? 8 : 150);
+        skpi__hll *a = hll_new(p), *b = hll_new(p), *both = hll_new(p);
+        for (uint32_t i = 0; i < na; i++)
+            ha[i] = rng_next(&s);
+        for (uint32_t j = 0; j < nb; j++) {
+            hb[j] = rng_next(&s);
+            if (j % 2 == 0) /* a's index' (top 25 bits), other low bits */
+                hb[j] = (ha[rng_below(&s, na)] & ~(UINT64_MAX >> 25)) |
+                        (hb[j] >> 25 >> rng_below(&s, 39));
+        }
+        for (uint32_t i = 0; i < na; i++) {
+            ck_assert_status(skpi__hll_add_hash(a, ha[i]), SKPI_OK);
+            ck_assert_status(skpi__hll_add_hash(both, ha[i]), SKPI_OK);
+        }
+        for (uint32_t j = 0; j < nb; j++) {
+            ck_assert_status(skpi__hll_add_hash(b, hb[j]), SKPI_OK);
+            ck_assert_status(skpi__hll_add_hash(both, hb[j]), SKPI_OK);
+        }
+        ck_assert_status(skpi__hll_merge(a, b), SKPI_OK);
+        ck_assert_msg(skpi__hll_equal(a, both), "case %d", k);
+        skpi__hll_free(a);
+        skpi__hll_free(b);
+        skpi__hll_free(both);
     }
 }
 END_TEST
@@ -1128,6 +1171,7 @@ Suite *hll_suite(void)
     tcase_add_test(core, test_duplicates_and_order);
     tcase_add_test(core, test_merge_is_union);
     tcase_add_test(core, test_merge_algebra);
+    tcase_add_test(core, test_merge_few_into_many);
     tcase_add_test(core, test_transition);
     tcase_add_test(core, test_sparse_layout);
     tcase_add_test(core, test_roundtrip);
