@@ -10,8 +10,11 @@ Sources, and how each is read:
 - a path (``str`` or ``os.PathLike``): ``skpi_csv_ingest_path()``, the
   library opens and reads the file itself;
 - ``bytes``, ``bytearray``, ``memoryview`` or any other object with the
-  buffer protocol (``array``, ``mmap``): ``skpi_csv_ingest_buffer()``,
-  without a copy unless the buffer is read-only and not ``bytes``;
+  buffer protocol (``array``, ``mmap``, taken whole whatever its file
+  position): ``skpi_csv_ingest_buffer()`` reads it in place; a read-only
+  buffer that is not ``bytes`` (a slice of bytes, a read-only ``mmap``)
+  is copied a chunk at a time into a reader instead, since ctypes takes
+  no pointer into it;
 - a binary file object (anything with ``readinto1``, ``readinto``,
   ``read1`` or ``read`` returning bytes: ``open(p, "rb")``, ``BytesIO``,
   ``sys.stdin.buffer``, ``gzip.open(p)``, a socket's ``makefile("rb")``):
@@ -157,23 +160,46 @@ def _failure(status: int, call: str, res: _ffi.CsvResult, strict: bool) -> Socia
     return exc
 
 
-def _buffer(data: Any) -> Tuple[Any, int]:
-    """Something skpi_csv_*'s ``const void *`` takes, and its length in
-    bytes, for bytes-like `data` (no copy unless it is read-only and not
-    bytes)."""
-    if isinstance(data, bytes):
-        return data, len(data)
+def _view(data: Any) -> memoryview:
+    """A flat memoryview of the bytes of `data` (BufferError unless the
+    buffer is contiguous)."""
     view = memoryview(data)
     if not view.contiguous:
         raise BufferError("a CSV buffer must be contiguous")
-    if view.itemsize != 1 or view.ndim != 1:
+    if view.itemsize != 1 or view.ndim != 1 or view.format != "B":
         view = view.cast("B")
+    return view
+
+
+def _buffer(data: Any) -> Tuple[Any, int]:
+    """What skpi_csv_*'s ``const void *`` takes for bytes-like `data`, and
+    its length: bytes as they are, a writable buffer without a copy, a
+    read-only one copied (readers of large read-only buffers go through
+    _view_chunks instead)."""
+    if isinstance(data, bytes):
+        return data, len(data)
+    view = _view(data)
     n = view.nbytes
     if n == 0:
         return None, 0
     if view.readonly:
         return view.tobytes(), n
     return (c_char * n).from_buffer(view), n
+
+
+def _view_chunks(view: memoryview) -> Callable[[], Tuple[Any, int]]:
+    """Chunks of a read-only buffer, copied CHUNK bytes at a time (ctypes
+    takes no pointer into a read-only buffer)."""
+    size = CHUNK
+    pos = [0]
+
+    def next_chunk() -> Tuple[Any, int]:
+        at = pos[0]
+        chunk = view[at:at + size].tobytes()
+        pos[0] = at + len(chunk)
+        return chunk, len(chunk)
+
+    return next_chunk
 
 
 def _reader_chunks(source: Any) -> Callable[[], Tuple[Any, int]]:
@@ -248,17 +274,32 @@ def ingest(h: int, source: CSVSource, flags: int, max_rejects: int,
     if isinstance(source, (str, os.PathLike)):
         call = "skpi_csv_ingest_path"
         status = raw.skpi_csv_ingest_path(h, encode_path(source), flags, byref(res))
-    elif isinstance(source, (bytes, bytearray, memoryview)) or (
-            not hasattr(source, "read") and not hasattr(source, "readinto")
-            and _has_buffer(source)):
-        ptr, n = _buffer(source)
+        return _finish(status, call, res, strict)
+    if isinstance(source, io.TextIOBase):
+        raise TypeError(_TEXT)
+    data: Any = None    # what skpi_csv_ingest_buffer() can read in place
+    if isinstance(source, bytes):
+        data = source
+    elif _has_buffer(source):  # bytearray, memoryview, array, mmap (as a whole)
+        view = _view(source)
+        if not view.readonly:
+            data = view
+        elif isinstance(view.obj, bytes) and view.nbytes == len(view.obj):
+            data = view.obj
+        else:
+            status, call = _read(h, _view_chunks(view), flags, res)
+            return _finish(status, call, res, strict)
+    if data is None:  # a file object
+        status, call = _read(h, _reader_chunks(source), flags, res)
+    else:
+        ptr, n = _buffer(data)
         call = "skpi_csv_ingest_buffer"
         status = raw.skpi_csv_ingest_buffer(h, ptr, n, flags, byref(res))
-    else:
-        if isinstance(source, io.TextIOBase):
-            raise TypeError(_TEXT)
-        next_chunk = _reader_chunks(source)
-        status, call = _read(h, next_chunk, flags, res)
+    return _finish(status, call, res, strict)
+
+
+def _finish(status: int, call: str, res: _ffi.CsvResult, strict: bool) -> IngestResult:
+    """The IngestResult of an ingestion, or its error raised."""
     if status:
         if strict and status == JournalError.status:
             # Whichever call found it, say it in Python's terms.

@@ -130,6 +130,22 @@ class SourcesTest(TempDirTest):
         with self.assertRaises(BufferError):
             with desk() as t:
                 t.ingest_csv(memoryview(self.data * 2)[::2])
+        # A read-only buffer that is not bytes goes through a reader, copied
+        # a chunk at a time.
+        with mock.patch.object(ingest, "CHUNK", 100):
+            self.check(memoryview(b"x" + self.data)[1:])
+            with open(EXAMPLE, "rb") as f, \
+                    mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
+                m.read(10)      # the position does not matter: the whole map
+                self.check(m)
+            with open(self.path("copy.csv"), "wb") as f:
+                f.write(self.data)
+            with open(self.path("copy.csv"), "r+b") as f, mmap.mmap(f.fileno(), 0) as m:
+                self.check(m)   # writable: read in place
+        for empty in (b"", bytearray(), memoryview(b""), io.BytesIO()):
+            with desk() as t, self.assertRaisesRegex(socialkpi.CSVSyntaxError,
+                                                     "no header row"):
+                t.ingest_csv(empty)
 
     def test_file_objects(self) -> None:
         with open(EXAMPLE, "rb") as f:
