@@ -9,6 +9,7 @@ Prints one line per operation: the best of --repeat runs, in ns per event
 and events per second.  A benchmark, not a test: nothing here fails.  On a
 shared or loaded machine figures vary from run to run by a factor of two
 or more; compare lines of one run, and raise --repeat for steadier bests.
+--csv runs only the CSV ingestion lines.
 
 record_many() with columns, or with runs of rows of one kind, makes one
 skpi_record_batch() call per 65,536 events; mixed rows whose kinds
@@ -49,10 +50,14 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-n", type=int, default=1_000_000, help="events per run")
     ap.add_argument("--repeat", type=int, default=3, help="runs; the best counts")
+    ap.add_argument("--csv", action="store_true", help="only ingest_csv()")
     args = ap.parse_args()
     n, repeat = args.n, args.repeat
     print("python %s, library %s (%s)" % (sys.version.split()[0], socialkpi.__version__,
                                           socialkpi.library_path))
+    if args.csv:
+        bench_csv(n, repeat)
+        return 0
 
     t = socialkpi.Tracker(tz="+04:00")
     message, engagement = t.message, t.engagement
@@ -124,6 +129,8 @@ def main() -> int:
     measure("  mixed rows, one long run: [('message', p, c, t), ...]", n, repeat,
             lambda: t.record_many(mixed))
 
+    bench_csv(n, repeat)
+
     import founding
     units, _ = founding.build()
     events = founding.events(units)
@@ -138,6 +145,56 @@ def main() -> int:
     measure("founding half year: to_bytes + from_bytes", 1, max(repeat, 10),
             lambda: socialkpi.Tracker.from_bytes(half.to_bytes()))
     return 0
+
+
+def csv_log(n: int) -> bytes:
+    """An event log of `n` rows of about 57 bytes: messages, engagements
+    and ratings with ISO 8601 times and offsets (doc/csv-events.md's
+    benchmark rows)."""
+    rows = [b"time,platform,event,category,count,actor,ref,value\n"]
+    platforms = (b"twitter", b"facebook", b"instagram")
+    for i in range(n):
+        t = T0 + i * 7
+        when = b"2024-%02d-%02dT%02d:%02d:%02d+04:00" % (
+            1 + i * 12 // n, 1 + t // 86400 % 28, t // 3600 % 24, t // 60 % 60, t % 60)
+        p = platforms[i % 3]
+        k = i % 10
+        if k < 6:
+            rows.append(b"%s,%s,message,help_request,,,,\n" % (when, p))
+        elif k < 9:
+            rows.append(b"%s,%s,engagement,like,%d,,,\n" % (when, p, 1 + i % 9))
+        else:
+            rows.append(b"%s,%s,rating,,,,,%d\n" % (when, p, 1 + i % 5))
+    return b"".join(rows)
+
+
+def bench_csv(n: int, repeat: int) -> None:
+    """ingest_csv() of an n-row log from each kind of source."""
+    import io
+    import tempfile
+    data = csv_log(n)
+    print("ingest_csv, %d rows of %.0f bytes, a fresh tracker each run:"
+          % (n, len(data) / n))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "events.csv")
+        with open(path, "wb") as f:
+            f.write(data)
+
+        def run(source: Callable[[], object], strict: bool = True) -> None:
+            with socialkpi.Tracker(tz="+04:00") as t:
+                r = t.ingest_csv(source(), strict=strict)
+                assert r.rows_applied == n, r
+
+        def from_file() -> None:
+            with open(path, "rb") as f:
+                run(lambda: f)
+
+        measure("  bytes (skpi_csv_ingest_buffer)", n, repeat, lambda: run(lambda: data))
+        measure("  bytes, lenient", n, repeat, lambda: run(lambda: data, strict=False))
+        measure("  path (skpi_csv_ingest_path)", n, repeat, lambda: run(lambda: path))
+        measure("  open(path, 'rb') (reader, 256 KiB chunks)", n, repeat, from_file)
+        measure("  io.BytesIO (reader, 256 KiB chunks)", n, repeat,
+                lambda: run(lambda: io.BytesIO(data)))
 
 
 if __name__ == "__main__":

@@ -12,6 +12,12 @@ object is :class:`Tracker`::
         kpis = t.report("2024-03")          # a dict, equal to the JSON report
         print(kpis["responses"]["rate"])    # 1.0
 
+CSV event logs are read with :meth:`Tracker.ingest_csv` (a path, bytes or a
+binary file object; returns an :class:`IngestResult`), and reports are
+written as CSV, OpenMetrics/Prometheus text or HTML by
+:meth:`Tracker.to_csv`, :meth:`Tracker.openmetrics` and
+:meth:`Tracker.to_html`.
+
 Errors raise :class:`SocialKPIError` subclasses (see :mod:`socialkpi.errors`)
 carrying the C status.  Trackers pickle (as snapshots), so they travel
 through multiprocessing, Dask or Spark and merge back with
@@ -31,11 +37,12 @@ from ._convert import FOLLOWERS_MAX, TIME_MAX, TIME_MIN, parse_time
 from .errors import *  # noqa: F401,F403 - the exception classes
 from .errors import SocialKPIError, by_name, by_status
 from .errors import __all__ as _errors_all
+from .ingest import CSVReject, IngestResult
 from .report import (ALL, ANOMALIES, DIMS, PEOPLE, Backlog, Csat,
                      EngagementRate, Followers, FollowersTotal, People, Posts,
                      Report, Responses, ResponseTime, Sla, dim_index)
-from .tracker import (BUCKETS, FSYNC, WEEKDAYS, CategoryInfo, JournalRecovery,
-                      TaxonomyEntry, Tracker)
+from .tracker import (BUCKETS, FSYNC, OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE,
+                      WEEKDAYS, CategoryInfo, JournalRecovery, TaxonomyEntry, Tracker)
 
 #: The library version, "MAJOR.MINOR.PATCH" (skpi_version_string()); the
 #: package has the version of the library it wraps.
@@ -83,6 +90,7 @@ __all__ = [
     "ANOMALIES", "PEOPLE", "BUCKETS", "FSYNC", "WEEKDAYS", "TaxonomyEntry",
     "CategoryInfo", "JournalRecovery", "Responses", "Sla", "Csat", "Posts",
     "Followers", "FollowersTotal", "EngagementRate", "ResponseTime",
-    "Backlog", "People",
+    "Backlog", "People", "IngestResult", "CSVReject", "OPENMETRICS_CONTENT_TYPE",
+    "PROMETHEUS_CONTENT_TYPE",
 ] + [name for name in _errors_all
      if name not in ("by_status", "by_name", "strerror", "status_name", "error_for")]

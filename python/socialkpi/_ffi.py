@@ -33,11 +33,11 @@ from __future__ import annotations
 import ctypes
 from ctypes import (POINTER, Structure, c_char, c_char_p, c_double, c_int,
                     c_int64, c_size_t, c_uint, c_uint32, c_uint64, c_void_p)
-from typing import Any, Callable, Dict, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Sequence, Tuple
 
 from . import _loader
 
-__all__ = ["TABLE", "STATUS", "SkpiError", "lib", "raw", "fast", "path",
+__all__ = ["TABLE", "STATUS", "SkpiError", "CsvResult", "lib", "raw", "fast", "path",
            "take_buffer", "set_error_factory"]
 
 _cdll, _pydll, path = _loader.load()
@@ -59,6 +59,29 @@ class SkpiError(Structure):
     ]
 
 
+class CsvResult(Structure):
+    """``struct skpi_csv_result``: what a CSV ingestion did (see socialkpi.h).
+
+    The fields are the header's, in its order and with its types; the
+    caller points ``rejects`` at an array of ``max_rejects`` SkpiError (or
+    leaves it NULL and 0), and the library fills the rest.
+    """
+
+    _fields_ = [
+        ("rejects", POINTER(SkpiError)),
+        ("max_rejects", c_size_t),
+        ("n_rejects", c_size_t),
+        ("rows_read", c_uint64),
+        ("rows_applied", c_uint64),
+        ("rows_rejected", c_uint64),
+        ("rows_bad", c_uint64),
+        ("anomalies", c_uint64),
+        ("registered", c_uint64),
+        ("bytes", c_uint64),
+        ("error", SkpiError),
+    ]
+
+
 _H = c_void_p                 # any opaque handle: skpi_options, skpi_tracker, ...
 _HP = POINTER(c_void_p)       # skpi_xxx **out
 _I64P = POINTER(c_int64)
@@ -67,6 +90,7 @@ _INTP = POINTER(c_int)
 _DBLP = POINTER(c_double)
 _SIZEP = POINTER(c_size_t)
 _ERRP = POINTER(SkpiError)
+_RESP = POINTER(CsvResult)
 _S = STATUS
 
 #: name -> (restype, argtypes).  Every SKPI_API function, in header order.
@@ -177,17 +201,19 @@ TABLE: Dict[str, Tuple[Any, Tuple[Any, ...]]] = {
     # report writers
     "skpi_report_csv": (_S, (_H, c_int64, c_int64, _U32P, c_size_t, c_uint, _HP, _SIZEP)),
     "skpi_report_openmetrics": (_S, (_H, c_int64, c_int64, _U32P, c_size_t, c_uint, _HP, _SIZEP)),
-    "skpi_report_openmetrics_into": (_S, (_H, c_int64, c_int64, _U32P, c_size_t, c_uint, c_void_p, c_size_t, _SIZEP)),
+    "skpi_report_openmetrics_into": (_S, (_H, c_int64, c_int64, _U32P, c_size_t, c_uint,
+                                          c_void_p, c_size_t, _SIZEP)),
     "skpi_report_html": (_S, (_H, c_int64, c_int64, _U32P, c_size_t, c_uint, _HP, _SIZEP)),
     "skpi_tracker_extent": (_S, (_H, _I64P, _I64P)),
-    # CSV event logs (the result struct travels as a pointer: CsvResult)
+    # CSV event logs (FILE * travels as c_void_p; socialkpi reads Python
+    # files through a reader instead)
     "skpi_csv_reader_new": (_S, (_H, c_uint, _HP)),
-    "skpi_csv_reader_feed": (_S, (_H, c_void_p, c_size_t, c_void_p)),
-    "skpi_csv_reader_finish": (_S, (_H, c_void_p)),
+    "skpi_csv_reader_feed": (_S, (_H, c_void_p, c_size_t, _RESP)),
+    "skpi_csv_reader_finish": (_S, (_H, _RESP)),
     "skpi_csv_reader_free": (None, (_H,)),
-    "skpi_csv_ingest_buffer": (_S, (_H, c_void_p, c_size_t, c_uint, c_void_p)),
-    "skpi_csv_ingest_file": (_S, (_H, c_void_p, c_uint, c_void_p)),
-    "skpi_csv_ingest_path": (_S, (_H, c_char_p, c_uint, c_void_p)),
+    "skpi_csv_ingest_buffer": (_S, (_H, c_void_p, c_size_t, c_uint, _RESP)),
+    "skpi_csv_ingest_file": (_S, (_H, c_void_p, c_uint, _RESP)),
+    "skpi_csv_ingest_path": (_S, (_H, c_char_p, c_uint, _RESP)),
 }
 
 #: The recording functions: the only ones in ``fast``.
@@ -202,6 +228,9 @@ class _Namespace:
 
     def __iter__(self) -> Any:
         return iter(sorted(self.__dict__))
+
+    if TYPE_CHECKING:  # the functions are set in __init__: tell type checkers
+        def __getattr__(self, name: str) -> Any: ...
 
 
 _error_factory: Optional[Callable[[int, str], BaseException]] = None

@@ -11,10 +11,12 @@ Every error the library reports is raised as an instance of a subclass of
     an English sentence (``skpi_strerror()``, or the more precise text of
     an ``skpi_error`` when the call filled one in),
 
-and, for the calls that read snapshots and journals (and batches), where
-the problem lies: ``offset`` (byte offset in the input), ``line``,
-``column``, ``field`` (the section or field), ``index`` (the event of a
-batch).  They are None when they do not apply.
+and, for the calls that read snapshots, journals and CSV event logs (and
+batches), where the problem lies: ``offset`` (byte offset in the input),
+``line``, ``column``, ``field`` (the section or column), ``index`` (the
+event of a batch).  They are None when they do not apply.  An error of
+:meth:`Tracker.ingest_csv` also carries ``result``, the
+:class:`IngestResult` of the refused input (None elsewhere).
 
 The classes are declared here with their enumerator names; their status
 codes are read from the loaded library (``skpi_status_name()`` for codes 1,
@@ -31,7 +33,7 @@ Statuses that report an event refused but still counted
 
 from __future__ import annotations
 
-from typing import Dict, Optional, Type
+from typing import Any, Dict, Optional, Type
 
 from . import _ffi
 
@@ -64,15 +66,18 @@ class SocialKPIError(Exception):
 
     Attributes: ``status`` (int), ``name`` (``"SKPI_..."``), ``message``,
     ``call`` (the C function, when one failed), ``offset``, ``line``,
-    ``column``, ``field`` (where an input is damaged) and ``index`` (the
-    failing event of a batch); the last five are None when they do not
-    apply.
+    ``column``, ``field`` (where an input is damaged), ``index`` (the
+    failing event of a batch) and ``result`` (the IngestResult of a CSV
+    input refused by Tracker.ingest_csv()); the last six are None when
+    they do not apply.
     """
 
     #: The C status code of the class (None for this base class).
     status: Optional[int] = None
     #: The enumerator name of the class's status.
     name: str = "SKPI_UNKNOWN"
+    #: What Tracker.ingest_csv() did before it raised (an IngestResult).
+    result: Optional[Any] = None
 
     def __init__(self, message: Optional[str] = None, *,
                  status: Optional[int] = None, call: Optional[str] = None,

@@ -38,11 +38,14 @@ from . import _batch, _ffi
 from ._convert import (INT64_MAX, TIME_MAX, TimeLike, encode_id, encode_path,
                        encode_text, parse_time, to_count, to_instant, to_score,
                        to_tally, to_time)
-from .errors import NotFoundError, OptionError, SocialKPIError, error_for
+from .errors import (NoDataError, NotFoundError, OptionError, SocialKPIError,
+                     error_for)
+from .ingest import CSV_ALLOW_NEW, CSV_LENIENT, CSVSource, IngestResult, ingest
 from .report import Report, dim_index
 
 __all__ = ["Tracker", "TaxonomyEntry", "CategoryInfo", "JournalRecovery",
-           "PathLike", "Id", "BUCKETS", "FSYNC", "WEEKDAYS"]
+           "PathLike", "Id", "BUCKETS", "FSYNC", "WEEKDAYS",
+           "OPENMETRICS_CONTENT_TYPE", "PROMETHEUS_CONTENT_TYPE"]
 
 PathLike = Union[str, bytes, "os.PathLike[Any]"]
 #: A taxonomy entry given by id or slug.
@@ -60,6 +63,14 @@ for _i, _name in enumerate(("monday", "tuesday", "wednesday", "thursday", "frida
 
 _JSON_PRETTY = 1
 _JSON_NO_CHANGE = 2
+_OPENMETRICS_PROMETHEUS = 1
+_HTML_NO_CHANGE = 1
+
+#: The HTTP Content-Type of Tracker.openmetrics() text (SKPI_OPENMETRICS_CONTENT_TYPE).
+OPENMETRICS_CONTENT_TYPE = "application/openmetrics-text; version=1.0.0; charset=utf-8"
+#: The HTTP Content-Type of Tracker.openmetrics(prometheus=True) text
+#: (SKPI_PROMETHEUS_CONTENT_TYPE).
+PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 _JOURNAL_REPAIR = 1
 _TMAX = TIME_MAX
 _DIM_NAMES = ("platform", "group", "category", "kind")
@@ -864,7 +875,15 @@ class Tracker:
         return to_instant(value)
 
     def _range(self, period: Any, start: Any, end: Any) -> Tuple[int, int]:
-        """A report's [start, end) from a period or from start and end."""
+        """A report's [start, end) from a period, from start and end, or,
+        when none is given, the tracker's extent() (NoDataError if the
+        tracker holds no events)."""
+        if period is None and start is None and end is None:
+            extent = self.extent()
+            if extent is None:
+                raise NoDataError("the tracker holds no events: give a period, or start "
+                                  "and end, for an empty report")
+            return extent
         if period is not None:
             if start is not None or end is not None:
                 raise TypeError("give a period or start and end, not both")
@@ -878,7 +897,8 @@ class Tracker:
                 raise TypeError("a period is a str such as '2024-H1' or a (start, end) "
                                 "pair, not %r" % (period,)) from None
         if start is None or end is None:
-            raise TypeError("a report needs a period, or both start and end")
+            raise TypeError("a report needs a period, both start and end, or neither "
+                            "(every bucket that holds data)")
         return self._bound(start), self._bound(end)
 
     def _platform_ids(self, platforms: Any) -> Tuple[Any, int]:
@@ -893,15 +913,35 @@ class Tracker:
         return (c_uint32 * max(1, len(ids)))(*ids), len(ids)
 
     # -- reports ---------------------------------------------------------------
+    #
+    # Every report method takes its range the same way: `period` (a name
+    # such as "2024-H1", a datetime.date, or a (start, end) pair), or
+    # `start` and `end` (times, or dates meaning local midnight), or none
+    # of them: then the range is extent(), every bucket that holds data (as
+    # `skpi report` without --period), and an empty tracker raises
+    # NoDataError.  `platforms` (ids or slugs; all by default) filters.
+
+    def extent(self) -> Optional[Tuple[int, int]]:
+        """The smallest range of whole buckets ``(start, end)``, in Unix
+        seconds, that holds every event recorded and every waiting message
+        (skpi_tracker_extent); None when the tracker holds nothing.  The
+        report methods use it when given no range."""
+        a, b = c_int64(), c_int64()
+        status = _ffi.raw.skpi_tracker_extent(self._handle(), byref(a), byref(b))
+        if status == NoDataError.status:
+            return None
+        if status:
+            raise error_for(status, "skpi_tracker_extent")
+        return a.value, b.value
 
     def report_json(self, period: Any = None, *, start: Optional[TimeLike] = None,
                     end: Optional[TimeLike] = None, platforms: Any = None,
                     pretty: bool = False, change: bool = True) -> str:
         """The JSON report (doc/report-json.md) of `period` (a name such as
-        "2024-H1", or a (start, end) pair) or of [start, end), for
-        `platforms` (ids or slugs; all by default), as a str.  `pretty`
-        indents it; `change=False` leaves out the comparison with earlier
-        periods."""
+        "2024-H1", or a (start, end) pair) or of [start, end), or, with no
+        range, of extent(); for `platforms` (ids or slugs; all by default),
+        as a str.  `pretty` indents it; `change=False` leaves out the
+        comparison with earlier periods."""
         a, b = self._range(period, start, end)
         arr, n = self._platform_ids(platforms)
         flags = (_JSON_PRETTY if pretty else 0) | (0 if change else _JSON_NO_CHANGE)
@@ -932,6 +972,96 @@ class Tracker:
             slugs.append([_ffi.lib.skpi_taxonomy_slug(h, d, i).decode("utf-8")
                           for i in range(count)])
         return Report(out.value, slugs)
+
+    def _write(self, call: Any, period: Any, start: Any, end: Any, platforms: Any,
+               flags: int) -> str:
+        """Run a report writer (skpi_report_csv, _openmetrics, _html) over
+        the range and platforms; return its text."""
+        a, b = self._range(period, start, end)
+        arr, n = self._platform_ids(platforms)
+        out, length = c_void_p(), c_size_t()
+        call(self._handle(), a, b, arr, n, flags, byref(out), byref(length))
+        return _ffi.take_buffer(out, length.value).decode("utf-8")
+
+    def to_csv(self, period: Any = None, *, start: Optional[TimeLike] = None,
+               end: Optional[TimeLike] = None, platforms: Any = None) -> str:
+        """The report as CSV for spreadsheets (skpi_report_csv,
+        doc/report-csv.md): RFC 4180 with CRLF line ends and a header row,
+        one row per bucket x platform x category.  The range and platforms
+        are report()'s (no range: extent()).  Write it with
+        ``open(p, "w", newline="")`` to keep the CRLFs as they are."""
+        return self._write(_ffi.lib.skpi_report_csv, period, start, end, platforms, 0)
+
+    def openmetrics(self, period: Any = None, *, start: Optional[TimeLike] = None,
+                    end: Optional[TimeLike] = None, platforms: Any = None,
+                    prometheus: bool = False) -> str:
+        """The report as OpenMetrics 1.0 text ending in ``# EOF``
+        (skpi_report_openmetrics, doc/openmetrics.md), or, with
+        `prometheus`, the Prometheus text format 0.0.4.  Serve it with
+        :data:`OPENMETRICS_CONTENT_TYPE` or :data:`PROMETHEUS_CONTENT_TYPE`.
+        The range and platforms are report()'s; with no range it is
+        extent(), whose start moves only when earlier events arrive, so the
+        counters of successive scrapes only grow, as Prometheus expects."""
+        return self._write(_ffi.lib.skpi_report_openmetrics, period, start, end, platforms,
+                           _OPENMETRICS_PROMETHEUS if prometheus else 0)
+
+    def to_html(self, period: Any = None, *, start: Optional[TimeLike] = None,
+                end: Optional[TimeLike] = None, platforms: Any = None,
+                change: bool = True) -> str:
+        """The report as one self-contained HTML page (skpi_report_html,
+        doc/report-html.md): KPI tiles, charts and tables, no script.
+        `change=False` leaves out the change against earlier periods
+        (SKPI_HTML_NO_CHANGE).  The range and platforms are report()'s (no
+        range: extent())."""
+        return self._write(_ffi.lib.skpi_report_html, period, start, end, platforms,
+                           0 if change else _HTML_NO_CHANGE)
+
+    # -- CSV event logs ----------------------------------------------------------
+
+    def ingest_csv(self, source: CSVSource, *, strict: bool = True,
+                   allow_new: bool = False, max_rejects: int = 100) -> IngestResult:
+        """Read a CSV event log (doc/csv-events.md) into this tracker.
+
+        `source` is a path (str or os.PathLike; the library reads the
+        file), bytes-like data (bytes, bytearray, memoryview, array, mmap),
+        or a binary file object (``open(p, "rb")``, ``io.BytesIO``,
+        ``sys.stdin.buffer``, ``gzip.open(p)``...), read in chunks through
+        a streaming reader: memory does not grow with the input.  A str is
+        always a path; give CSV text as bytes.
+
+        `strict` (the default) applies the whole input or nothing: if a row
+        is bad, the tracker is left exactly as it was and the first bad
+        row's error is raised -- CSVSyntaxError, EncodingError, FieldError,
+        ParseError, TimeRangeError, CountError, ... -- with ``.line``,
+        ``.column``, ``.offset`` and ``.field`` set and ``.result`` the
+        :class:`IngestResult` (every bad row among its rejects).  Strict
+        mode refuses a journalled tracker (JournalError): use
+        ``strict=False``, which records row by row through the journal.
+
+        With ``strict=False`` the good rows are applied and the bad ones
+        skipped and returned in ``rejects``.  In both modes an error in the
+        header row (a missing or doubled column, bad UTF-8) or an input
+        without one raises, with ``.result``; an I/O error of the source
+        propagates (in lenient mode the rows read before stay applied).
+
+        `allow_new` registers unknown platforms, categories (group
+        "inquiry", expecting an answer) and engagement kinds instead of
+        refusing their rows.  `max_rejects` bounds the rejects kept (the
+        counts are always complete).
+
+        Rows the tracker refuses but counts (duplicate message ids, replies
+        to unknown ids or earlier than their message) are applied and
+        counted in ``anomalies``.  A strict ingestion needs the tracker to
+        itself: no other thread may record into it meanwhile (as for
+        merge()); a lenient one may run alongside other threads.
+        """
+        h = self._handle()
+        if isinstance(max_rejects, bool) or not isinstance(max_rejects, int):
+            raise TypeError("max_rejects must be an int, not %s" % type(max_rejects).__name__)
+        if max_rejects < 0:
+            raise ValueError("max_rejects %d is negative" % max_rejects)
+        flags = (0 if strict else CSV_LENIENT) | (CSV_ALLOW_NEW if allow_new else 0)
+        return ingest(h, source, flags, max_rejects, bool(strict))
 
     # -- snapshots and merge ---------------------------------------------------
 

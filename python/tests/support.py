@@ -56,6 +56,26 @@ def run_python(code: str, env: Optional[Dict[str, str]] = None,
                           universal_newlines=True, timeout=300)
 
 
+def skpi(*args: str, stdin: Optional[bytes] = None) -> bytes:
+    """Run ``examples/skpi ARGS...`` of this build tree against the library
+    under test; return its standard output.  Skip the test without the
+    tool; fail it if the tool fails."""
+    tool = TOP_BUILDDIR / "examples" / "skpi"
+    if not os.access(str(tool), os.X_OK):
+        raise unittest.SkipTest("no examples/skpi in %s" % TOP_BUILDDIR)
+    env = dict(os.environ)
+    lib = os.path.dirname(os.environ.get("SOCIALKPI_LIBRARY", ""))
+    if lib:
+        env["LD_LIBRARY_PATH"] = lib + (":" + env["LD_LIBRARY_PATH"]
+                                        if env.get("LD_LIBRARY_PATH") else "")
+    out = subprocess.run([str(tool)] + list(args), input=stdin, env=env,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+    if out.returncode != 0:
+        raise AssertionError("skpi %s: exit %d: %s" % (" ".join(args), out.returncode,
+                                                       out.stderr.decode("utf-8", "replace")))
+    return out.stdout
+
+
 class TempDirTest(unittest.TestCase):
     """A test case with a fresh temporary directory in self.dir."""
 

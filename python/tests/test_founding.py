@@ -12,7 +12,7 @@ import founding
 import socialkpi
 from socialkpi import Tracker
 
-from support import TOP_BUILDDIR
+from support import TOP_BUILDDIR, TempDirTest, skpi
 
 
 def demo_json() -> dict:
@@ -131,6 +131,49 @@ class FoundingTest(unittest.TestCase):
             self.assertEqual(self.r["responses"][key], demo["responses"][key], key)
         for key in ("by_platform", "change_by_platform", "sum", "unique_bounds"):
             self.assertEqual(self.r["followers"][key], demo["followers"][key], key)
+
+
+class FoundingCSVTest(TempDirTest):
+    """The founding half year as a CSV event log (`skpi sample`), read by
+    Tracker.ingest_csv() into a tracker with the demo desk's options: the
+    report is the demo's, and the state is the one `skpi ingest` saves."""
+
+    def test_skpi_sample_through_ingest_csv(self) -> None:
+        data = skpi("sample")
+        holidays = skpi("sample", "--holidays").decode().split()[1::2]
+        self.assertEqual(len(holidays), 10)
+        hours = {day: ("07:30", "14:30") for day in ("sun", "mon", "tue", "wed", "thu")}
+        with Tracker(tz=founding.TZ, business_hours=hours, holidays=holidays) as t:
+            res = t.ingest_csv(data)
+            self.assertEqual(res, socialkpi.IngestResult(
+                rows_read=600110, rows_applied=600110, rows_rejected=0, rows_bad=0,
+                anomalies=19, registered=0, bytes=len(data), rejects=()))
+            r = t.report(founding.PERIOD)
+            self.assertEqual(t.extent(), (founding.START, founding.END + 86400))
+            state = self.path("sample.skpi")
+            skpi("ingest", "--quiet", "--tz", founding.TZ, "--hours", "sun-thu 07:30-14:30",
+                 *skpi("sample", "--holidays").decode().split(), "-o", state, "-",
+                 stdin=data)
+            with Tracker.load(state) as tool:
+                self.assertEqual(tool.to_bytes(), t.to_bytes())
+        self.assertEqual(r["messages"]["inquiries_and_remarks"], 11685)
+        self.assertEqual(r["messages"]["total"], 14395)
+        self.assertEqual((r["responses"]["expected"], r["responses"]["answered"]),
+                         (11685, 11101))
+        self.assertEqual((r["satisfaction"]["ratings"], r["satisfaction"]["rate"]),
+                         (2400, 0.91))
+        self.assertEqual(r["engagement"]["total"], 4829520)
+        self.assertEqual(r["followers"]["sum"], 3235000)
+        # Every figure is the demo's, but the distinct followers: the sample
+        # leaves the follower lists out (skpi sample --follower-ids).
+        demo = demo_json()
+        for rep in (r, demo):
+            for key in ("unique", "unique_error"):
+                rep["followers"].pop(key)
+                rep["people"].pop("unique_followers" + key[6:])
+            for p in rep["people"]["by_platform"].values():
+                p.pop("followers")
+        self.assertEqual(r, demo)
 
 
 class FollowerListTest(unittest.TestCase):

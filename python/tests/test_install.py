@@ -54,7 +54,7 @@ class PipInstallTest(TempDirTest):
         self.assertEqual(out.returncode, 0, out.stdout)
         pkg = os.path.join(target, "socialkpi")
         for name in ("__init__.py", "_ffi.py", "_loader.py", "errors.py", "tracker.py",
-                     "report.py", "_batch.py", "_convert.py", "py.typed"):
+                     "ingest.py", "report.py", "_batch.py", "_convert.py", "py.typed"):
             self.assertTrue(os.path.exists(os.path.join(pkg, name)), name)
         code = ("import socialkpi; t = socialkpi.Tracker(); t.message('twitter', 'thanks', 0); "
                 "print(socialkpi.library_path, t.report('1970-01-01')['messages']['total'])")

@@ -95,8 +95,8 @@ class JsonTest(unittest.TestCase):
                                        end=dt.datetime(2024, 3, 11, tzinfo=dt.timezone.utc)),
                          want)
         self.assertEqual(t.report_json(start=dt.date(2024, 3, 10), end="2024-03-11"), want)
-        with self.assertRaises(TypeError):
-            t.report()
+        # No range: every bucket that holds data (extent()).
+        self.assertEqual(t.report_json(), t.report_json(t.extent()))
         with self.assertRaises(TypeError):
             t.report("2024", start=a)
         with self.assertRaises(TypeError):
