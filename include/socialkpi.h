@@ -1051,8 +1051,9 @@ SKPI_API skpi_status skpi_report_people(const skpi_report *r, int who,
  * `skpi_error *err` (pass NULL to ignore it).  Caller-owned.  On success it
  * is left alone, except by skpi_journal_open(), which fills it with status
  * SKPI_OK when it cut its journal (clear `text` before the call to tell),
- * and by the CSV reader (struct skpi_csv_result).  New fields are only
- * ever added at the end.
+ * and by the CSV reader (struct skpi_csv_result).  Its size and layout
+ * are fixed for the life of the ABI, since skpi_csv_result embeds one and
+ * callers pass arrays of them: new information will come in new types.
  */
 typedef struct skpi_error {
     int status;      /* the skpi_status returned */
