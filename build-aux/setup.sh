@@ -2,8 +2,9 @@
 # build-aux/setup.sh -- make a fresh Debian 12 machine ready and configure.
 #
 # Installs with apt-get only what is missing (the compiler, autotools,
-# pkg-config, Check, and the tools the tests drive: promtool, the Python
-# Prometheus client, Chromium), generates the build system if needed, and runs
+# pkg-config, Check, libmicrohttpd for `skpi serve`, and the tools the tests
+# drive: Prometheus and promtool, the Python Prometheus client, Chromium,
+# curl), generates the build system if needed, and runs
 # ./configure with any arguments given.  Safe to run again: it then only
 # re-configures.  README.md's two commands start with it.
 set -eu
@@ -32,6 +33,11 @@ have promtool || need="$need prometheus"
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import prometheus_client' 2>/dev/null ||
     need="$need python3-prometheus-client"
 have chromium || need="$need chromium"
+# `skpi serve` (built only with libmicrohttpd) and tests/test-prometheus.sh,
+# which drives it with curl and a real Prometheus (the prometheus package
+# above).
+pkg-config --exists libmicrohttpd 2>/dev/null || need="$need libmicrohttpd-dev"
+have curl || need="$need curl"
 [ -d /usr/share/fonts/truetype/noto ] || need="$need fonts-noto-core"
 [ -d /usr/share/fonts/truetype/dejavu ] || need="$need fonts-dejavu-core"
 # IANA zones are read from the system's compiled tzdata (tests use them).

@@ -6,6 +6,7 @@
  *   skpi merge -o OUT STATE...               several state files into one
  *   skpi sample [-o FILE] [--follower-ids]   the demo half year as an event log
  *   skpi demo [--format FORMAT] [-o OUT]     the report of the demo half year
+ *   skpi serve [OPTIONS] STATE...            state files over HTTP to Prometheus
  *   skpi help [COMMAND] | --version | --help
  *
  * Subcommands live in one table (`commands` below): each has a name, a
@@ -36,6 +37,7 @@
 #include <socialkpi.h>
 
 #include "demo.h"
+#include "serve.h" /* cmd_serve(), in serve.c or serve-none.c */
 #include "textreport.h"
 
 #define PROG "skpi"
@@ -317,6 +319,7 @@ static const command commands[] = {
      "  -o, --output OUT      write to OUT (atomically) instead of stdout\n"
      "  -h, --help            show this help\n",
      cmd_demo},
+    {"serve", SERVE_SYNOPSIS, SERVE_SUMMARY, SERVE_HELP, cmd_serve},
     {"help", "[COMMAND]", "show the help of skpi or of one command",
      "Show the commands of skpi, or the help of COMMAND.\n", cmd_help},
 };
