@@ -889,10 +889,8 @@ static int cmd_report(int argc, char **argv)
             }
         }
     }
-    if (rc == EXIT_SUCCESS) {
-        st = SKPI_OK;
+    if (rc == EXIT_SUCCESS)
         rc = emit_report(t, "Social media desk report", &q);
-    }
     skpi_tracker_free(t);
     return rc;
 }
