@@ -923,6 +923,282 @@ skpi_status skpi__hll_merge(skpi__hll *dst, const skpi__hll *src)
 }
 
 /* ===================================================================== */
+/* Unions                                                                */
+/* ===================================================================== */
+
+/* First table size of a sparse union; it doubles up to 2 (T(p) + 1). */
+#define UNION_CAP0 256u
+
+skpi_status skpi__hll_union_init(skpi__hll_union *u, int p)
+{
+    if (u == NULL)
+        return SKPI_EINVAL;
+    if (!precision_ok(p))
+        return SKPI_EOPTION;
+    memset(u, 0, sizeof *u);
+    u->p = (uint8_t)p;
+    return SKPI_OK;
+}
+
+void skpi__hll_union_fini(skpi__hll_union *u)
+{
+    if (u == NULL)
+        return;
+    free(u->table);
+    free(u->regs);
+    int p = u->p;
+    memset(u, 0, sizeof *u);
+    u->p = (uint8_t)p;
+}
+
+/*
+ * Fold sparse entries into registers of one byte each: entry_register()
+ * without the packing.  A report folds hundreds of thousands of entries,
+ * so this is the union's hot loop: with p a constant (the inline copies
+ * below) the shifts are immediate, and the rank of an entry whose middle
+ * bits are not all zero (all but 1 in 2^(25 - p)) is one count of leading
+ * zeros of the entry shifted so that the middle bits lead.
+ */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void bytes_fold_p(uint8_t *regs, int p, const uint32_t *e,
+                                uint32_t n)
+{
+    unsigned mid_bits = (unsigned)(HLL_PSPARSE - p);
+    unsigned lead = 32 - HLL_RANK_BITS - mid_bits; /* shift: middle first */
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t x = e[k];
+        uint32_t index = x >> (HLL_RANK_BITS + mid_bits);
+        uint32_t m = x << lead;
+        unsigned rank;
+        if (m >= UINT32_C(1) << (32 - mid_bits))
+            rank = (unsigned)__builtin_clz(m) + 1;
+        else
+            rank = mid_bits + (x & HLL_RANK_MASK);
+        /* A store whatever the comparison: while the union fills, which
+         * way it goes is a coin toss that a branch would lose. */
+        unsigned r = regs[index];
+        regs[index] = (uint8_t)(rank > r ? rank : r);
+    }
+}
+
+static void bytes_fold_entries(uint8_t *regs, int p, const uint32_t *e,
+                               uint32_t n)
+{
+    if (p == SKPI__HLL_P_DEFAULT)
+        bytes_fold_p(regs, SKPI__HLL_P_DEFAULT, e, n);
+    else
+        bytes_fold_p(regs, p, e, n);
+}
+
+/* The same for a union's table, whose free slots (zeros) are skipped. */
+static void bytes_fold_table(uint8_t *regs, int p, const uint32_t *table,
+                             uint32_t cap)
+{
+    for (uint32_t k = 0; k < cap; k++) {
+        if (table[k] == 0)
+            continue;
+        uint32_t index;
+        unsigned rank;
+        entry_register(table[k], p, &index, &rank);
+        if (rank > regs[index])
+            regs[index] = (uint8_t)rank;
+    }
+}
+
+/* Raise byte registers to a packed dense array's. */
+static void bytes_max_packed(uint8_t *regs, const uint8_t *packed, int p)
+{
+    size_t bytes = dense_bytes(p);
+    for (size_t g = 0; g < bytes; g += 3, regs += 4) {
+        unsigned r[4];
+        group_unpack(packed + g, r);
+        for (int k = 0; k < 4; k++)
+            regs[k] = (uint8_t)(r[k] > regs[k] ? r[k] : regs[k]);
+    }
+}
+
+/* Put entry e into a table with a free slot, keeping the larger rank' of
+ * an index' it already holds.  index' is 25 bits of a hash, so its low
+ * bits are a good slot. */
+static inline void table_put(uint32_t *table, uint32_t cap, uint32_t e,
+                             uint32_t *n)
+{
+    uint32_t mask = cap - 1, key = e >> HLL_RANK_BITS;
+    for (uint32_t i = key & mask;; i = (i + 1) & mask) {
+        uint32_t x = table[i];
+        if (x == 0) {
+            table[i] = e;
+            (*n)++;
+            return;
+        }
+        if (x >> HLL_RANK_BITS == key) {
+            if (e > x)
+                table[i] = e;
+            return;
+        }
+    }
+}
+
+/*
+ * The registers a sparse union will need if it turns dense: allocated
+ * (zeroed) ahead, and kept, so that turning dense half-way through a
+ * source cannot fail.
+ */
+static skpi_status union_reserve(skpi__hll_union *u)
+{
+    if (u->regs == NULL && (u->regs = hll_calloc(1, reg_count(u->p))) == NULL)
+        return SKPI_ENOMEM;
+    return SKPI_OK;
+}
+
+/* Turn a sparse union dense, in its reserved registers. */
+static void union_become_dense(skpi__hll_union *u)
+{
+    bytes_fold_table(u->regs, u->p, u->table, u->cap);
+    free(u->table);
+    u->table = NULL;
+    u->n = u->cap = 0;
+    u->dense = true;
+}
+
+/*
+ * Fold n sparse entries into u: a sketch's array, or with `holes` a
+ * union's table, whose zeros are free slots.  Every allocation comes
+ * first (a table big enough for every entry that can stay sparse, and the
+ * registers when the union may turn dense), so that a failure changes
+ * nothing.
+ */
+static skpi_status union_add_entries(skpi__hll_union *u, const uint32_t *e,
+                                     uint32_t n, bool holes)
+{
+    int p = u->p;
+    if (u->dense) {
+        if (holes)
+            bytes_fold_table(u->regs, p, e, n);
+        else
+            bytes_fold_entries(u->regs, p, e, n);
+        return SKPI_OK;
+    }
+    uint32_t t = sparse_max(p);
+    uint64_t most = (uint64_t)u->n + n; /* distinct entries afterwards */
+    uint32_t need = most > t ? t + 1 : (uint32_t)most;
+    if (most > t && union_reserve(u) != SKPI_OK)
+        return SKPI_ENOMEM;
+    if ((uint64_t)need * 2 > u->cap) {
+        uint32_t cap = u->cap == 0 ? UNION_CAP0 : u->cap;
+        while ((uint64_t)need * 2 > cap)
+            cap *= 2;
+        uint32_t *table = hll_calloc(cap, sizeof *table);
+        if (table == NULL)
+            return SKPI_ENOMEM;
+        uint32_t moved = 0;
+        for (uint32_t i = 0; i < u->cap; i++) {
+            if (u->table[i] != 0)
+                table_put(table, cap, u->table[i], &moved);
+        }
+        free(u->table);
+        u->table = table;
+        u->cap = cap;
+    }
+    for (uint32_t k = 0; k < n; k++) {
+        if (e[k] == 0)
+            continue;
+        table_put(u->table, u->cap, e[k], &u->n);
+        if (u->n > t) {
+            /* One index' more than a sparse sketch may hold. */
+            union_become_dense(u);
+            bytes_fold_table(u->regs, p, e + k + 1, n - k - 1);
+            return SKPI_OK;
+        }
+    }
+    return SKPI_OK;
+}
+
+/* Make u dense (it may be already). */
+static skpi_status union_dense(skpi__hll_union *u)
+{
+    if (u->dense)
+        return SKPI_OK;
+    if (union_reserve(u) != SKPI_OK)
+        return SKPI_ENOMEM;
+    union_become_dense(u);
+    return SKPI_OK;
+}
+
+skpi_status skpi__hll_union_add(skpi__hll_union *u, const skpi__hll *src)
+{
+    if (u == NULL || src == NULL)
+        return SKPI_EINVAL;
+    if (u->p != src->p)
+        return SKPI_EOPTION;
+    skpi_status st;
+    if (src->dense) {
+        st = union_dense(u);
+        if (st == SKPI_OK)
+            bytes_max_packed(u->regs, src->regs, u->p);
+    } else {
+        st = union_add_entries(u, src->sparse, src->n, false);
+    }
+    if (st == SKPI_OK)
+        u->any = true;
+    return st;
+}
+
+skpi_status skpi__hll_union_merge(skpi__hll_union *u,
+                                  const skpi__hll_union *src)
+{
+    if (u == NULL || src == NULL)
+        return SKPI_EINVAL;
+    if (u->p != src->p)
+        return SKPI_EOPTION;
+    if (!src->any || u == src)
+        return SKPI_OK;
+    skpi_status st;
+    if (src->dense) {
+        st = union_dense(u);
+        if (st == SKPI_OK) {
+            for (uint32_t i = 0; i < reg_count(u->p); i++)
+                u->regs[i] = src->regs[i] > u->regs[i] ? src->regs[i]
+                                                        : u->regs[i];
+        }
+    } else {
+        st = union_add_entries(u, src->table, src->cap, true);
+    }
+    if (st == SKPI_OK)
+        u->any = true;
+    return st;
+}
+
+bool skpi__hll_union_any(const skpi__hll_union *u)
+{
+    return u != NULL && u->any;
+}
+
+bool skpi__hll_union_is_sparse(const skpi__hll_union *u)
+{
+    return u != NULL && !u->dense;
+}
+
+double skpi__hll_union_count(const skpi__hll_union *u)
+{
+    uint32_t c[66] = {0};
+    if (u == NULL)
+        return 0.0;
+    if (!u->dense) {
+        for (uint32_t i = 0; i < u->cap; i++)
+            c[u->table[i] & HLL_RANK_MASK]++;
+        /* The free slots counted as rank 0 above are not registers. */
+        c[0] = (UINT32_C(1) << HLL_PSPARSE) - u->n;
+        return ertl_estimate(c, HLL_PSPARSE);
+    }
+    for (uint32_t i = 0; i < reg_count(u->p); i++)
+        c[u->regs[i]]++;
+    return ertl_estimate(c, u->p);
+}
+
+/* ===================================================================== */
 /* Inspection                                                            */
 /* ===================================================================== */
 

@@ -24,6 +24,7 @@ struct skpi_report {
     int64_t from, to;
     int64_t b0, b1;
     size_t np, ng, nc, nk;   /* taxonomy sizes when the report was made */
+    int people_p;            /* precision of the people sketches */
     size_t w_msg, n_scores;
     int rating_lo, rating_satisfied;
     size_t n_sla;
@@ -51,7 +52,14 @@ struct skpi_report {
     int64_t *backlog;       /* [grid] open messages at the end */
     int64_t *oldest;        /* [grid] arrival bucket of the oldest, or -1 */
     int64_t *oldest_age;    /* [grid] seconds, 0 for an empty backlog */
-    skpi__hll **people;     /* [np + 1][SKPI__PEOPLE_WIDTH], NULL = no id */
+    struct people_est *people; /* [np + 1][SKPI__PEOPLE_WIDTH] */
+};
+
+/* A distinct-people figure, estimated once when the report is made. */
+struct people_est {
+    bool any;         /* some bucket of the range had a sketch */
+    bool sparse;      /* the union is in the sparse form (lib/hll.c) */
+    int64_t estimate; /* rounded estimate */
 };
 
 /* ===================================================================== */
@@ -178,11 +186,10 @@ static skpi_status merge_frt_run(const _Atomic int64_t *cells, int64_t first,
 }
 
 struct people_ctx {
-    skpi__hll **into; /* SKPI__PEOPLE_WIDTH sketches, created on demand */
-    int p;
+    skpi__hll_union *into; /* SKPI__PEOPLE_WIDTH unions */
 };
 
-/* Union every distinct-people sketch of a run into ctx->into. */
+/* Fold every distinct-people sketch of a run into ctx->into. */
 static skpi_status merge_people_run(const _Atomic int64_t *cells,
                                     int64_t first, size_t n, void *vctx)
 {
@@ -192,19 +199,22 @@ static skpi_status merge_people_run(const _Atomic int64_t *cells,
         skpi__hll_cell *c = skpi__cell_ptr(&cells[i]);
         if (c == NULL)
             continue;
-        skpi__hll **dst = &ctx->into[i % SKPI__PEOPLE_WIDTH];
-        skpi_status st = SKPI_OK;
-        if (*dst == NULL)
-            st = skpi__hll_new(ctx->p, dst);
-        if (st == SKPI_OK) {
-            skpi__spin_lock(&c->lock);
-            st = skpi__hll_merge(*dst, c->hll);
-            skpi__spin_unlock(&c->lock);
-        }
+        skpi__spin_lock(&c->lock);
+        skpi_status st =
+            skpi__hll_union_add(&ctx->into[i % SKPI__PEOPLE_WIDTH], c->hll);
+        skpi__spin_unlock(&c->lock);
         if (st != SKPI_OK)
             return st;
     }
     return SKPI_OK;
+}
+
+/* The figures of a union, which the getter then only reads. */
+static void people_estimate(struct people_est *e, const skpi__hll_union *u)
+{
+    e->any = skpi__hll_union_any(u);
+    e->sparse = skpi__hll_union_is_sparse(u);
+    e->estimate = e->any ? llround(skpi__hll_union_count(u)) : 0;
 }
 
 /* Fold sketch set src into dst (SKPI__FRT_WIDTH of each). */
@@ -240,6 +250,13 @@ static skpi_status fill_sketches(const skpi_tracker *t, skpi_report *r)
 
     skpi_status st = SKPI_OK;
     size_t all_p = r->np, all_c = r->nc;
+    /* The unions of one platform, and of all: working forms (lib/hll.c)
+     * that only the estimates outlive. */
+    skpi__hll_union plat[SKPI__PEOPLE_WIDTH], all[SKPI__PEOPLE_WIDTH];
+    for (size_t k = 0; k < SKPI__PEOPLE_WIDTH; k++) {
+        (void)skpi__hll_union_init(&plat[k], t->opt.people_p);
+        (void)skpi__hll_union_init(&all[k], t->opt.people_p);
+    }
     for (uint32_t p = 0; p < r->np && st == SKPI_OK; p++) {
         if (!r->included[p])
             continue;
@@ -281,20 +298,23 @@ static skpi_status fill_sketches(const skpi_tracker *t, skpi_report *r)
             st = sum_series(t, SKPI__FAM_ANOM, p, r->b0, r->b1,
                             &r->anom[p * SKPI__ANOM_WIDTH]);
         if (st == SKPI_OK) {
-            struct people_ctx ctx = {&r->people[p * SKPI__PEOPLE_WIDTH],
-                                     t->opt.people_p};
+            struct people_ctx ctx = {plat};
             st = skpi__series_visit(t, SKPI__FAM_PEOPLE, p, r->b0, r->b1,
                                     merge_people_run, &ctx);
         }
         /* Across platforms: a person on two platforms counts once. */
         for (size_t k = 0; k < SKPI__PEOPLE_WIDTH && st == SKPI_OK; k++) {
-            skpi__hll *src = r->people[p * SKPI__PEOPLE_WIDTH + k];
-            skpi__hll **dst = &r->people[all_p * SKPI__PEOPLE_WIDTH + k];
-            if (src == NULL)
-                continue;
-            st = *dst == NULL ? skpi__hll_copy(src, dst)
-                              : skpi__hll_merge(*dst, src);
+            people_estimate(&r->people[p * SKPI__PEOPLE_WIDTH + k], &plat[k]);
+            st = skpi__hll_union_merge(&all[k], &plat[k]);
+            skpi__hll_union_fini(&plat[k]);
         }
+    }
+    for (size_t k = 0; k < SKPI__PEOPLE_WIDTH; k++) {
+        if (st == SKPI_OK)
+            people_estimate(&r->people[all_p * SKPI__PEOPLE_WIDTH + k],
+                            &all[k]);
+        skpi__hll_union_fini(&plat[k]);
+        skpi__hll_union_fini(&all[k]);
     }
     for (size_t i = 0; i < g && st == SKPI_OK; i++) {
         if (r->oldest[i] >= 0)
@@ -365,11 +385,7 @@ void skpi_report_free(skpi_report *r)
     free(r->backlog);
     free(r->oldest);
     free(r->oldest_age);
-    if (r->people != NULL) {
-        for (size_t i = 0; i < (r->np + 1) * SKPI__PEOPLE_WIDTH; i++)
-            skpi__hll_free(r->people[i]);
-        free(r->people);
-    }
+    free(r->people);
     free(r);
 }
 
@@ -400,6 +416,7 @@ skpi_status skpi_report_new(const skpi_tracker *t, int64_t from, int64_t to,
     r->ng = skpi__dim_count(&t->dims[SKPI_GROUP]);
     r->nc = skpi__dim_count(&t->dims[SKPI_CATEGORY]);
     r->nk = skpi__dim_count(&t->dims[SKPI_KIND]);
+    r->people_p = t->opt.people_p;
     r->w_msg = t->width[SKPI__FAM_MSG];
     r->n_scores = t->width[SKPI__FAM_RATING];
     r->rating_lo = t->opt.rating_lo;
@@ -922,15 +939,14 @@ skpi_status skpi_report_people(const skpi_report *r, int who,
     if (platform != SKPI_ALL && platform >= r->np)
         return SKPI_ENOTFOUND;
     size_t p = platform == SKPI_ALL ? r->np : platform;
-    const skpi__hll *h = r->people[p * SKPI__PEOPLE_WIDTH + (size_t)who];
-    if (h == NULL)
+    const struct people_est *e = &r->people[p * SKPI__PEOPLE_WIDTH + (size_t)who];
+    if (!e->any)
         return SKPI_ENODATA;
     if (estimate != NULL)
-        *estimate = llround(skpi__hll_count(h));
+        *estimate = e->estimate;
     /* A sparse sketch counts at precision 25 (see lib/hll.c). */
     if (rel_error != NULL)
-        *rel_error = skpi__hll_is_sparse(h)
-                         ? 1.04 / sqrt((double)(INT64_C(1) << 25))
-                         : skpi__hll_std_error(skpi__hll_precision(h));
+        *rel_error = e->sparse ? 1.04 / sqrt((double)(INT64_C(1) << 25))
+                               : skpi__hll_std_error(r->people_p);
     return SKPI_OK;
 }
