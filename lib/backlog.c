@@ -158,108 +158,88 @@ skpi_status skpi__late_collect(const skpi__late_table *cl,
 /* The backlog of one series                                             */
 /* ===================================================================== */
 
-typedef struct late_answers {
-    int64_t arrival, count;
-} late_answers;
-
-static int by_arrival(const void *a, const void *b)
+/*
+ * The cells of page pg of series (SKPI__FAM_MSG, slot), summed over the
+ * shards into out: the first shard holding the page is copied, the others
+ * added (no clearing pass).  False when no shard holds it.
+ */
+static bool page_cells(const skpi_tracker *t, size_t slot, int64_t pg,
+                       size_t n, int64_t *out, skpi_status *st)
 {
-    int64_t x = ((const late_answers *)a)->arrival;
-    int64_t y = ((const late_answers *)b)->arrival;
-    return (x > y) - (x < y);
-}
-
-/* The late answers to series `slot` replied before bucket b1, sorted by
- * arrival bucket, in a new array (*out NULL when there are none). */
-static skpi_status late_before(const skpi_tracker *t, uint32_t slot,
-                               int64_t b1, late_answers **out, size_t *n)
-{
-    skpi__late_table *l = (skpi__late_table *)&t->late;
-    skpi_status st = SKPI_OK;
-    *out = NULL;
-    *n = 0;
-    pthread_mutex_lock(&l->lock);
-    size_t k = 0;
-    for (size_t i = 0; i < l->cap; i++) {
-        const skpi__late_entry *e = &l->slots[i];
-        k += e->used && e->slot == slot && e->reply < b1 && e->count > 0;
-    }
-    if (k > 0) {
-        late_answers *a = malloc(k * sizeof *a);
-        if (a == NULL) {
-            st = SKPI_ENOMEM;
-        } else {
-            size_t j = 0;
-            for (size_t i = 0; i < l->cap; i++) {
-                const skpi__late_entry *e = &l->slots[i];
-                if (e->used && e->slot == slot && e->reply < b1 && e->count > 0)
-                    a[j++] = (late_answers){e->arrival, e->count};
+    bool any = false;
+    for (unsigned s = 0; s < SKPI__SHARDS; s++) {
+        const _Atomic int64_t *c =
+            skpi__page_of_shard(t, s, SKPI__FAM_MSG, slot, pg);
+        if (c == NULL)
+            continue;
+        if (!any) {
+            for (size_t i = 0; i < n; i++)
+                out[i] = atomic_load_explicit(&c[i], memory_order_relaxed);
+            any = true;
+            continue;
+        }
+        for (size_t i = 0; i < n; i++) {
+            int64_t v = atomic_load_explicit(&c[i], memory_order_relaxed);
+            if (__builtin_add_overflow(out[i], v, &out[i])) {
+                *st = SKPI_EOVERFLOW;
+                return true;
             }
-            *out = a;
-            *n = k;
         }
     }
-    pthread_mutex_unlock(&l->lock);
-    if (*out != NULL)
-        qsort(*out, *n, sizeof **out, by_arrival);
-    return st;
+    return any;
 }
 
 skpi_status skpi__backlog(const skpi_tracker *t, uint32_t platform,
-                          uint32_t category, int64_t b1, int64_t *count,
+                          uint32_t category, int64_t b0, int64_t b1,
+                          const skpi__late_entry *late, size_t n_late,
+                          int64_t *page, int64_t *sums, int64_t *count,
                           int64_t *oldest_bucket)
 {
     size_t slot = skpi__slot(SKPI__FAM_MSG, platform, category);
     size_t w = t->width[SKPI__FAM_MSG];
     size_t lag0 = SKPI__MSG_LAG0(t);
-    late_answers *late;
-    size_t n_late, li = 0;
-    skpi_status st = late_before(t, (uint32_t)slot, b1, &late, &n_late);
-    if (st != SKPI_OK)
-        return st;
-    int64_t *page = malloc(SKPI__PAGE_LEN * w * sizeof *page);
-    if (page == NULL) {
-        free(late);
-        return SKPI_ENOMEM;
-    }
+    size_t li = 0;
+    skpi_status st = SKPI_OK;
     int64_t total = 0, oldest = -1;
     int64_t last_page = (b1 - 1) >> SKPI__PAGE_BITS;
     for (int64_t pg = skpi__page_next(t, SKPI__FAM_MSG, slot, 0);
          pg >= 0 && pg <= last_page;
          pg = skpi__page_next(t, SKPI__FAM_MSG, slot, pg + 1)) {
-        st = skpi__page_sum(t, SKPI__FAM_MSG, slot, pg, page);
-        if (st == SKPI_ENODATA) {
-            st = SKPI_OK;
+        if (!page_cells(t, slot, pg, SKPI__PAGE_LEN * w, page, &st))
             continue;
-        }
         if (st != SKPI_OK)
-            goto out;
-        for (int64_t i = 0; i < SKPI__PAGE_LEN; i++) {
-            int64_t b = (pg << SKPI__PAGE_BITS) + i;
-            if (b >= b1)
-                break;
-            const int64_t *c = &page[(size_t)i * w];
+            return st;
+        int64_t first = pg << SKPI__PAGE_BITS;
+        int64_t end = first + SKPI__PAGE_LEN < b1 ? first + SKPI__PAGE_LEN : b1;
+        for (int64_t b = first; b < end; b++) {
+            const int64_t *c = &page[(size_t)(b - first) * w];
+            /* The range's sums, as the other series' (report.c). */
+            if (b >= b0) {
+                for (size_t k = 0; k < w; k++) {
+                    if (__builtin_add_overflow(sums[k], c[k], &sums[k]))
+                        return SKPI_EOVERFLOW;
+                }
+            }
             int64_t open = c[SKPI__MSG_RECEIVED];
+            if (open <= 0)
+                continue;
             for (int64_t k = 0; k < SKPI__LAGS && b + k < b1; k++)
                 open -= c[lag0 + (size_t)k];
             while (li < n_late && late[li].arrival < b)
                 li++;
-            for (size_t j = li; j < n_late && late[j].arrival == b; j++)
-                open -= late[j].count;
+            for (size_t j = li; j < n_late && late[j].arrival == b; j++) {
+                if (late[j].reply < b1)
+                    open -= late[j].count;
+            }
             if (open <= 0)
                 continue;
             if (oldest < 0)
                 oldest = b;
-            if (__builtin_add_overflow(total, open, &total)) {
-                st = SKPI_EOVERFLOW;
-                goto out;
-            }
+            if (__builtin_add_overflow(total, open, &total))
+                return SKPI_EOVERFLOW;
         }
     }
     *count = total;
     *oldest_bucket = oldest;
-out:
-    free(page);
-    free(late);
-    return st;
+    return SKPI_OK;
 }

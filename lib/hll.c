@@ -993,8 +993,11 @@ static void bytes_fold_entries(uint8_t *regs, int p, const uint32_t *e,
 }
 
 /* The same for a union's table, whose free slots (zeros) are skipped. */
-static void bytes_fold_table(uint8_t *regs, int p, const uint32_t *table,
-                             uint32_t cap)
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void bytes_fold_table_p(uint8_t *regs, int p,
+                                      const uint32_t *table, uint32_t cap)
 {
     for (uint32_t k = 0; k < cap; k++) {
         if (table[k] == 0)
@@ -1007,16 +1010,83 @@ static void bytes_fold_table(uint8_t *regs, int p, const uint32_t *table,
     }
 }
 
-/* Raise byte registers to a packed dense array's. */
+static void bytes_fold_table(uint8_t *regs, int p, const uint32_t *table,
+                             uint32_t cap)
+{
+    if (p == SKPI__HLL_P_DEFAULT)
+        bytes_fold_table_p(regs, SKPI__HLL_P_DEFAULT, table, cap);
+    else
+        bytes_fold_table_p(regs, p, table, cap);
+}
+
+/*
+ * Eight byte registers at a time, as one 64-bit word ("SIMD within a
+ * register"): registers are below 64, so with the top bit of each byte set
+ * in a, a - b borrows from no other byte, and the top bit of each byte of
+ * the difference tells whether a >= b there.
+ */
+#define BYTES_HIGH UINT64_C(0x8080808080808080)
+
+static inline uint64_t bytes_max8(uint64_t a, uint64_t b)
+{
+    uint64_t ge = ((a | BYTES_HIGH) - b) & BYTES_HIGH;
+    uint64_t keep_a = (ge >> 7) * 0xFF;
+    return (a & keep_a) | (b & ~keep_a);
+}
+
+/* Eight packed registers (6 bytes, little-endian) spread one to a byte:
+ * first four 12-bit pairs into 16-bit lanes, then each pair's high
+ * register into its lane's upper byte. */
+static inline uint64_t spread8(uint64_t v)
+{
+    uint64_t a = (v & 0xFFF) | (v & UINT64_C(0xFFF000)) << 4 |
+                 (v & UINT64_C(0xFFF000000)) << 8 |
+                 (v & UINT64_C(0xFFF000000000)) << 12;
+    return (a & UINT64_C(0x003F003F003F003F)) |
+           (a & UINT64_C(0x0FC00FC00FC00FC0)) << 2;
+}
+
+static inline uint64_t load64(const uint8_t *b)
+{
+    uint64_t v;
+    memcpy(&v, b, sizeof v);
+    return v;
+}
+
+static inline void store64(uint8_t *b, uint64_t v)
+{
+    memcpy(b, &v, sizeof v);
+}
+
+/* Raise byte registers to a packed dense array's (2^p registers, a
+ * multiple of 8 for every p >= 4). */
 static void bytes_max_packed(uint8_t *regs, const uint8_t *packed, int p)
 {
     size_t bytes = dense_bytes(p);
-    for (size_t g = 0; g < bytes; g += 3, regs += 4) {
-        unsigned r[4];
-        group_unpack(packed + g, r);
-        for (int k = 0; k < 4; k++)
-            regs[k] = (uint8_t)(r[k] > regs[k] ? r[k] : regs[k]);
+    for (size_t g = 0; g < bytes; g += 6, regs += 8) {
+        /* spread8() puts register k in byte k counted from the least
+         * significant; load64() reads in host order, so a big-endian
+         * host swaps r to match. */
+        uint64_t v = 0;
+        if (g + 8 <= bytes) {
+            v = load64le(packed + g) & UINT64_C(0xFFFFFFFFFFFF);
+        } else {
+            for (int k = 0; k < 6; k++)
+                v |= (uint64_t)packed[g + (size_t)k] << (8 * k);
+        }
+        uint64_t r = spread8(v);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        r = __builtin_bswap64(r);
+#endif
+        store64(regs, bytes_max8(load64(regs), r));
     }
+}
+
+/* Raise byte registers a[0..n) to b's, n a multiple of 8. */
+static void bytes_max(uint8_t *a, const uint8_t *b, size_t n)
+{
+    for (size_t i = 0; i < n; i += 8)
+        store64(a + i, bytes_max8(load64(a + i), load64(b + i)));
 }
 
 /* Put entry e into a table with a free slot, keeping the larger rank' of
@@ -1158,11 +1228,8 @@ skpi_status skpi__hll_union_merge(skpi__hll_union *u,
     skpi_status st;
     if (src->dense) {
         st = union_dense(u);
-        if (st == SKPI_OK) {
-            for (uint32_t i = 0; i < reg_count(u->p); i++)
-                u->regs[i] = src->regs[i] > u->regs[i] ? src->regs[i]
-                                                        : u->regs[i];
-        }
+        if (st == SKPI_OK)
+            bytes_max(u->regs, src->regs, reg_count(u->p));
     } else {
         st = union_add_entries(u, src->table, src->cap, true);
     }
@@ -1193,8 +1260,17 @@ double skpi__hll_union_count(const skpi__hll_union *u)
         c[0] = (UINT32_C(1) << HLL_PSPARSE) - u->n;
         return ertl_estimate(c, HLL_PSPARSE);
     }
-    for (uint32_t i = 0; i < reg_count(u->p); i++)
-        c[u->regs[i]]++;
+    /* Four histograms, so that runs of equal registers do not wait on
+     * one counter's increments. */
+    uint32_t c4[4][66] = {{0}};
+    for (uint32_t i = 0; i < reg_count(u->p); i += 4) {
+        c4[0][u->regs[i]]++;
+        c4[1][u->regs[i + 1]]++;
+        c4[2][u->regs[i + 2]]++;
+        c4[3][u->regs[i + 3]]++;
+    }
+    for (int k = 0; k < 66; k++)
+        c[k] = c4[0][k] + c4[1][k] + c4[2][k] + c4[3][k];
     return ertl_estimate(c, u->p);
 }
 

@@ -217,6 +217,21 @@ static void people_estimate(struct people_est *e, const skpi__hll_union *u)
     e->estimate = e->any ? llround(skpi__hll_union_count(u)) : 0;
 }
 
+/* The first of the late entries (sorted by series) of series `slot`. */
+static size_t late_slice(const skpi__late_entry *late, size_t n,
+                         uint32_t slot)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (late[mid].slot < slot)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* Fold sketch set src into dst (SKPI__FRT_WIDTH of each). */
 static skpi_status merge_frt_into(skpi__dds *dst, const skpi__dds *src)
 {
@@ -247,8 +262,18 @@ static skpi_status fill_sketches(const skpi_tracker *t, skpi_report *r)
         (void)skpi__dds_init(&r->frt[i], t->opt.alpha);
     for (size_t i = 0; i < g; i++)
         r->oldest[i] = -1;
+    /* Scratch for the backlog's pages, and the late answers of every
+     * series, read once (sorted by series, then arrival). */
+    int64_t *page = malloc(SKPI__PAGE_LEN * r->w_msg * sizeof *page);
+    skpi__late_entry *late = NULL;
+    size_t n_late = 0;
+    skpi_status st = page == NULL ? SKPI_ENOMEM
+                                  : skpi__late_collect(&t->late, &late, &n_late);
+    if (st != SKPI_OK) {
+        free(page);
+        return st;
+    }
 
-    skpi_status st = SKPI_OK;
     size_t all_p = r->np, all_c = r->nc;
     /* The unions of one platform, and of all: working forms (lib/hll.c)
      * that only the estimates outlive. */
@@ -277,9 +302,17 @@ static skpi_status fill_sketches(const skpi_tracker *t, skpi_report *r)
             if (st == SKPI_OK)
                 st = merge_frt_into(
                     &r->frt[grid_at(r, all_p, all_c) * SKPI__FRT_WIDTH], cell);
+            /* The backlog, and the message sums on the way (one pass over
+             * the series from its first page). */
             int64_t n = 0, oldest = -1;
+            size_t li = late_slice(late, n_late, (uint32_t)slot);
+            size_t ln = li;
+            while (ln < n_late && late[ln].slot == slot)
+                ln++;
             if (st == SKPI_OK)
-                st = skpi__backlog(t, p, c, r->b1, &n, &oldest);
+                st = skpi__backlog(t, p, c, r->b0, r->b1, late + li, ln - li,
+                                   page, &r->msg[(p * r->nc + c) * r->w_msg],
+                                   &n, &oldest);
             if (st != SKPI_OK)
                 break;
             /* Every backlog is at most the messages received, whose total
@@ -320,6 +353,8 @@ static skpi_status fill_sketches(const skpi_tracker *t, skpi_report *r)
         if (r->oldest[i] >= 0)
             r->oldest_age[i] = r->to - skpi__bucket_start(t, r->oldest[i]);
     }
+    free(page);
+    free(late);
     return st;
 }
 
@@ -330,10 +365,14 @@ static skpi_status report_fill(const skpi_tracker *t, skpi_report *r)
     for (uint32_t p = 0; p < r->np && st == SKPI_OK; p++) {
         if (!r->included[p])
             continue;
-        for (uint32_t c = 0; c < r->nc && st == SKPI_OK; c++)
-            st = sum_series(t, SKPI__FAM_MSG,
-                            skpi__slot(SKPI__FAM_MSG, p, c), r->b0, r->b1,
-                            &r->msg[(p * r->nc + c) * r->w_msg]);
+        /* Categories that expect an answer were summed with their
+         * backlog (fill_sketches). */
+        for (uint32_t c = 0; c < r->nc && st == SKPI_OK; c++) {
+            if (!r->cat_expects[c])
+                st = sum_series(t, SKPI__FAM_MSG,
+                                skpi__slot(SKPI__FAM_MSG, p, c), r->b0,
+                                r->b1, &r->msg[(p * r->nc + c) * r->w_msg]);
+        }
         for (uint32_t k = 0; k < r->nk && st == SKPI_OK; k++)
             st = sum_series(t, SKPI__FAM_ENG, skpi__slot(SKPI__FAM_ENG, p, k),
                             r->b0, r->b1, &r->eng[p * r->nk + k]);
