@@ -159,72 +159,98 @@ skpi_status skpi__late_collect(const skpi__late_table *cl,
 /* ===================================================================== */
 
 /*
- * The cells of page pg of series (SKPI__FAM_MSG, slot), summed over the
- * shards into out: the first shard holding the page is copied, the others
- * added (no clearing pass).  False when no shard holds it.
+ * The cells of page pg of series (SKPI__FAM_MSG, slot) over the shards:
+ * the page itself when one shard holds it (a single writer, the common
+ * case), else their sum in `sum`, made by copying the first and adding the
+ * others.  NULL when no shard holds it, or on overflow (*st set).
  */
-static bool page_cells(const skpi_tracker *t, size_t slot, int64_t pg,
-                       size_t n, int64_t *out, skpi_status *st)
+static const _Atomic int64_t *page_cells(const skpi_tracker *t, size_t slot,
+                                         int64_t pg, size_t n,
+                                         _Atomic int64_t *sum,
+                                         skpi_status *st)
 {
-    bool any = false;
+    const _Atomic int64_t *one = NULL;
+    bool summed = false;
     for (unsigned s = 0; s < SKPI__SHARDS; s++) {
         const _Atomic int64_t *c =
             skpi__page_of_shard(t, s, SKPI__FAM_MSG, slot, pg);
         if (c == NULL)
             continue;
-        if (!any) {
-            for (size_t i = 0; i < n; i++)
-                out[i] = atomic_load_explicit(&c[i], memory_order_relaxed);
-            any = true;
+        if (one == NULL) {
+            one = c;
             continue;
+        }
+        if (!summed) {
+            for (size_t i = 0; i < n; i++)
+                atomic_store_explicit(
+                    &sum[i],
+                    atomic_load_explicit(&one[i], memory_order_relaxed),
+                    memory_order_relaxed);
+            summed = true;
         }
         for (size_t i = 0; i < n; i++) {
             int64_t v = atomic_load_explicit(&c[i], memory_order_relaxed);
-            if (__builtin_add_overflow(out[i], v, &out[i])) {
+            int64_t a = atomic_load_explicit(&sum[i], memory_order_relaxed);
+            if (__builtin_add_overflow(a, v, &a)) {
                 *st = SKPI_EOVERFLOW;
-                return true;
+                return NULL;
             }
+            atomic_store_explicit(&sum[i], a, memory_order_relaxed);
         }
     }
-    return any;
+    return summed ? sum : one;
+}
+
+static inline int64_t cell(const _Atomic int64_t *c, size_t k)
+{
+    return atomic_load_explicit(&c[k], memory_order_relaxed);
 }
 
 skpi_status skpi__backlog(const skpi_tracker *t, uint32_t platform,
                           uint32_t category, int64_t b0, int64_t b1,
                           const skpi__late_entry *late, size_t n_late,
-                          int64_t *page, int64_t *sums, int64_t *count,
-                          int64_t *oldest_bucket)
+                          _Atomic int64_t *scratch, int64_t *sums,
+                          int64_t *count, int64_t *oldest_bucket)
 {
     size_t slot = skpi__slot(SKPI__FAM_MSG, platform, category);
     size_t w = t->width[SKPI__FAM_MSG];
     size_t lag0 = SKPI__MSG_LAG0(t);
-    size_t li = 0;
+    size_t n = SKPI__PAGE_LEN * w, li = 0;
     skpi_status st = SKPI_OK;
     int64_t total = 0, oldest = -1;
     int64_t last_page = (b1 - 1) >> SKPI__PAGE_BITS;
+    /* Pages of a series mostly follow each other: the next page is
+     * tried first, and skpi__page_next() (a scan) only jumps gaps. */
     for (int64_t pg = skpi__page_next(t, SKPI__FAM_MSG, slot, 0);
-         pg >= 0 && pg <= last_page;
-         pg = skpi__page_next(t, SKPI__FAM_MSG, slot, pg + 1)) {
-        if (!page_cells(t, slot, pg, SKPI__PAGE_LEN * w, page, &st))
-            continue;
+         pg >= 0 && pg <= last_page; pg++) {
+        const _Atomic int64_t *page = page_cells(t, slot, pg, n, scratch, &st);
+        if (page == NULL && st == SKPI_OK) {
+            pg = skpi__page_next(t, SKPI__FAM_MSG, slot, pg + 1);
+            if (pg >= 0 && pg <= last_page)
+                page = page_cells(t, slot, pg, n, scratch, &st);
+        }
         if (st != SKPI_OK)
             return st;
+        if (page == NULL)
+            break;
         int64_t first = pg << SKPI__PAGE_BITS;
         int64_t end = first + SKPI__PAGE_LEN < b1 ? first + SKPI__PAGE_LEN : b1;
         for (int64_t b = first; b < end; b++) {
-            const int64_t *c = &page[(size_t)(b - first) * w];
+            const _Atomic int64_t *c = &page[(size_t)(b - first) * w];
+            int64_t open = cell(c, SKPI__MSG_RECEIVED);
+            if (open <= 0 && b < b0)
+                continue;
             /* The range's sums, as the other series' (report.c). */
             if (b >= b0) {
                 for (size_t k = 0; k < w; k++) {
-                    if (__builtin_add_overflow(sums[k], c[k], &sums[k]))
+                    if (__builtin_add_overflow(sums[k], cell(c, k), &sums[k]))
                         return SKPI_EOVERFLOW;
                 }
             }
-            int64_t open = c[SKPI__MSG_RECEIVED];
             if (open <= 0)
                 continue;
             for (int64_t k = 0; k < SKPI__LAGS && b + k < b1; k++)
-                open -= c[lag0 + (size_t)k];
+                open -= cell(c, lag0 + (size_t)k);
             while (li < n_late && late[li].arrival < b)
                 li++;
             for (size_t j = li; j < n_late && late[j].arrival == b; j++) {

@@ -567,8 +567,8 @@ skpi_status skpi__late_collect(const skpi__late_table *l,
 skpi_status skpi__backlog(const skpi_tracker *t, uint32_t platform,
                           uint32_t category, int64_t b0, int64_t b1,
                           const skpi__late_entry *late, size_t n_late,
-                          int64_t *page, int64_t *sums, int64_t *count,
-                          int64_t *oldest_bucket);
+                          _Atomic int64_t *page, int64_t *sums,
+                          int64_t *count, int64_t *oldest_bucket);
 
 /* ===================================================================== */
 /* Records and the journal (lib/record.c, lib/journal.c)                 */

@@ -124,12 +124,18 @@ static skpi_status sum_series(const skpi_tracker *t, enum skpi__family f,
 static void read_followers(const skpi_tracker *t, skpi_report *r, uint32_t p)
 {
     uint64_t packed = 0;
-    if (skpi__gauge_seek(t, p, r->b1 - 1, r->b0, true, &packed) < 0)
+    /* The seeks go no further back than the first page with a reading:
+     * bucket indexes count from 1970, and a seek over empty pages still
+     * visits each of them. */
+    int64_t pg = skpi__page_next(t, SKPI__FAM_FOLLOW, p, 0);
+    int64_t first = pg < 0 ? r->b1 : pg << SKPI__PAGE_BITS;
+    int64_t lo = first > r->b0 ? first : r->b0;
+    if (skpi__gauge_seek(t, p, r->b1 - 1, lo, true, &packed) < 0)
         return;
     r->has_followers[p] = true;
     r->foll_end[p] = (int64_t)(packed & SKPI__GAUGE_TALLY_MASK);
     /* The reading in effect when the range starts, else the first in it. */
-    if (skpi__gauge_seek(t, p, r->b0 - 1, 0, true, &packed) < 0)
+    if (skpi__gauge_seek(t, p, r->b0 - 1, first, true, &packed) < 0)
         (void)skpi__gauge_seek(t, p, r->b0, r->b1, false, &packed);
     r->foll_start[p] = (int64_t)(packed & SKPI__GAUGE_TALLY_MASK);
 }
@@ -264,7 +270,7 @@ static skpi_status fill_sketches(const skpi_tracker *t, skpi_report *r)
         r->oldest[i] = -1;
     /* Scratch for the backlog's pages, and the late answers of every
      * series, read once (sorted by series, then arrival). */
-    int64_t *page = malloc(SKPI__PAGE_LEN * r->w_msg * sizeof *page);
+    _Atomic int64_t *page = malloc(SKPI__PAGE_LEN * r->w_msg * sizeof *page);
     skpi__late_entry *late = NULL;
     size_t n_late = 0;
     skpi_status st = page == NULL ? SKPI_ENOMEM

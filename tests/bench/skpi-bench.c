@@ -1034,6 +1034,103 @@ static void long_tracker(const bench *b, table *tb, skpi_tracker *t,
 }
 
 /* ===================================================================== */
+/* OpenMetrics for 1,000 series                                          */
+/* ===================================================================== */
+
+/* Platforms of the OpenMetrics tracker: the built-in three and more, so
+ * that its text has about 1,000 series. */
+#define OM_PLATFORMS 22
+
+typedef struct om_ctx {
+    skpi_tracker *t;
+    int64_t from, to;
+    char *buf;
+    size_t size, len;
+} om_ctx;
+
+/* What a scrape of a live tracker costs: the report of the day and its
+ * text, into a buffer kept from one scrape to the next. */
+static skpi_status do_scrape(void *arg)
+{
+    om_ctx *c = arg;
+    return skpi_report_openmetrics_into(c->t, c->from, c->to, NULL, 0, 0,
+                                        c->buf, c->size, &c->len);
+}
+
+/*
+ * A tracker of OM_PLATFORMS platforms and the built-in categories with one
+ * day of traffic on every platform: messages and their answers, ratings,
+ * engagements, posts, a follower reading and commenters by id.
+ */
+static skpi_tracker *om_tracker(void)
+{
+    skpi_tracker *t = new_tracker(NULL);
+    char slug[32];
+    for (int p = 3; p < OM_PLATFORMS; p++) {
+        snprintf(slug, sizeof slug, "network%02d", p);
+        check("skpi_taxonomy_add",
+              skpi_taxonomy_add(t, SKPI_PLATFORM, slug, NULL, NULL));
+    }
+    rng g = {UINT64_C(0x0E7A0E7A)};
+    char who[40];
+    for (uint32_t p = 0; p < OM_PLATFORMS; p++) {
+        for (int m = 0; m < 60; m++) {
+            uint32_t c = below(&g, 7);
+            int64_t tm = STREAM_START + below(&g, 40000);
+            check("skpi_record_message", skpi_record_message(t, p, c, tm));
+            if (c != SKPI_CATEGORY_THANKS)
+                check("skpi_record_response",
+                      skpi_record_response(t, p, c, tm, tm + 60 + below(&g, 7200)));
+            if (m % 4 == 0)
+                check("skpi_record_rating",
+                      skpi_record_rating(t, p, tm + 9000, 1 + (int)below(&g, 5)));
+        }
+        for (uint32_t k = 0; k < 3; k++)
+            check("skpi_record_engagement",
+                  skpi_record_engagement(t, p, k, STREAM_START + 3600,
+                                         1 + below(&g, 500)));
+        for (int i = 0; i < 40; i++) {
+            person_id(who, sizeof who, below(&g, 100000));
+            check("skpi_record_engagement_by",
+                  skpi_record_engagement_by(t, p, SKPI_KIND_COMMENT,
+                                            STREAM_START + i, 1, who));
+        }
+        check("skpi_record_posts", skpi_record_posts(t, p, STREAM_START, 2));
+        check("skpi_record_followers",
+              skpi_record_followers(t, p, STREAM_START + 7200,
+                                    10000 + below(&g, 1000)));
+    }
+    return t;
+}
+
+static void openmetrics_1000(const bench *b, table *tb)
+{
+    const char *op = "OpenMetrics text, one day of 22 platforms";
+    if (!wanted(b, op))
+        return;
+    om_ctx c = {om_tracker(), STREAM_START - STREAM_START % DAY, 0, NULL, 0, 0};
+    c.to = c.from + DAY;
+    /* The first scrape sizes the buffer, as a service's would. */
+    skpi_status st = do_scrape(&c);
+    if (st != SKPI_EBUFSIZE)
+        check(op, st);
+    c.size = c.len;
+    c.buf = malloc(c.size);
+    if (c.buf == NULL)
+        die(op, SKPI_ENOMEM);
+    double ns = time_call(b, op, do_scrape, &c);
+    size_t series = 0;
+    for (size_t i = 0; i < c.len; i++)
+        if ((i == 0 || c.buf[i - 1] == '\n') && c.buf[i] != '#')
+            series++;
+    char name[120];
+    snprintf(name, sizeof name, "%s (%zu series, report included)", op, series);
+    put_time(tb, name, ns, 0, "");
+    free(c.buf);
+    skpi_tracker_free(c.t);
+}
+
+/* ===================================================================== */
 /* CSV event log                                                         */
 /* ===================================================================== */
 
@@ -1286,6 +1383,7 @@ int main(int argc, char **argv)
                NULL, loop_follower, naive_follower);
     two_threads(&b, &tb, &s);
     half_year(&b, &tb);
+    openmetrics_1000(&b, &tb);
     if (have_long)
         long_tracker(&b, &tb, lb.t, &lb);
     csv_ingestion(&b, &tb);
