@@ -1253,24 +1253,33 @@ double skpi__hll_union_count(const skpi__hll_union *u)
     uint32_t c[66] = {0};
     if (u == NULL)
         return 0.0;
+    /* Four histograms, so that runs of equal values (the table's free
+     * slots, a dense union's small registers) do not wait on one
+     * counter's increments.  Tables have at least 256 slots, registers
+     * 16: both multiples of 4. */
+    uint32_t c4[4][66] = {{0}};
     if (!u->dense) {
-        for (uint32_t i = 0; i < u->cap; i++)
-            c[u->table[i] & HLL_RANK_MASK]++;
+        for (uint32_t i = 0; i < u->cap; i += 4) {
+            c4[0][u->table[i] & HLL_RANK_MASK]++;
+            c4[1][u->table[i + 1] & HLL_RANK_MASK]++;
+            c4[2][u->table[i + 2] & HLL_RANK_MASK]++;
+            c4[3][u->table[i + 3] & HLL_RANK_MASK]++;
+        }
+    } else {
+        for (uint32_t i = 0; i < reg_count(u->p); i += 4) {
+            c4[0][u->regs[i]]++;
+            c4[1][u->regs[i + 1]]++;
+            c4[2][u->regs[i + 2]]++;
+            c4[3][u->regs[i + 3]]++;
+        }
+    }
+    for (int k = 0; k < 66; k++)
+        c[k] = c4[0][k] + c4[1][k] + c4[2][k] + c4[3][k];
+    if (!u->dense) {
         /* The free slots counted as rank 0 above are not registers. */
         c[0] = (UINT32_C(1) << HLL_PSPARSE) - u->n;
         return ertl_estimate(c, HLL_PSPARSE);
     }
-    /* Four histograms, so that runs of equal registers do not wait on
-     * one counter's increments. */
-    uint32_t c4[4][66] = {{0}};
-    for (uint32_t i = 0; i < reg_count(u->p); i += 4) {
-        c4[0][u->regs[i]]++;
-        c4[1][u->regs[i + 1]]++;
-        c4[2][u->regs[i + 2]]++;
-        c4[3][u->regs[i + 3]]++;
-    }
-    for (int k = 0; k < 66; k++)
-        c[k] = c4[0][k] + c4[1][k] + c4[2][k] + c4[3][k];
     return ertl_estimate(c, u->p);
 }
 

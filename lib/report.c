@@ -264,8 +264,12 @@ static skpi_status fill_sketches(const skpi_tracker *t, skpi_report *r)
     if (r->frt == NULL || r->backlog == NULL || r->oldest == NULL ||
         r->oldest_age == NULL || r->people == NULL || r->anom == NULL)
         return SKPI_ENOMEM;
+    /* Every sketch starts as a copy of one empty sketch: init computes
+     * the constants of alpha with libm. */
+    skpi__dds empty;
+    (void)skpi__dds_init(&empty, t->opt.alpha);
     for (size_t i = 0; i < g * SKPI__FRT_WIDTH; i++)
-        (void)skpi__dds_init(&r->frt[i], t->opt.alpha);
+        r->frt[i] = empty;
     for (size_t i = 0; i < g; i++)
         r->oldest[i] = -1;
     /* Scratch for the backlog's pages, and the late answers of every
@@ -302,12 +306,10 @@ static skpi_status fill_sketches(const skpi_tracker *t, skpi_report *r)
                     &r->frt[grid_at(r, all_p, c) * SKPI__FRT_WIDTH], cell);
             if (st != SKPI_OK || !r->cat_expects[c])
                 continue;
-            /* Sums over categories keep to those that expect an answer. */
+            /* Sums over categories keep to those that expect an answer;
+             * the platform's sum joins the grand total below. */
             st = merge_frt_into(&r->frt[grid_at(r, p, all_c) * SKPI__FRT_WIDTH],
                                 cell);
-            if (st == SKPI_OK)
-                st = merge_frt_into(
-                    &r->frt[grid_at(r, all_p, all_c) * SKPI__FRT_WIDTH], cell);
             /* The backlog, and the message sums on the way (one pass over
              * the series from its first page). */
             int64_t n = 0, oldest = -1;
@@ -333,6 +335,10 @@ static skpi_status fill_sketches(const skpi_tracker *t, skpi_report *r)
                     r->oldest[cells[k]] = oldest;
             }
         }
+        if (st == SKPI_OK)
+            st = merge_frt_into(
+                &r->frt[grid_at(r, all_p, all_c) * SKPI__FRT_WIDTH],
+                &r->frt[grid_at(r, p, all_c) * SKPI__FRT_WIDTH]);
         if (st == SKPI_OK)
             st = sum_series(t, SKPI__FAM_ANOM, p, r->b0, r->b1,
                             &r->anom[p * SKPI__ANOM_WIDTH]);
