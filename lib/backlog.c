@@ -25,6 +25,14 @@
  *
  * A caller that records responses without their messages can make open(b)
  * negative; such a bucket counts as 0, never as a negative backlog.
+ *
+ * A report needs this for every series that expects answers, from the
+ * first page of history, and the sums of the same cells over its range:
+ * skpi__backlog() does both in one pass, reading a page in place when one
+ * shard holds it (else summing the shards into the report's scratch page),
+ * skipping buckets that received nothing, and taking its late answers from
+ * one sorted copy of the table that the report makes (no allocation, no
+ * lock per series).
  */
 #include <stdlib.h>
 #include <string.h>

@@ -187,6 +187,33 @@
  * what any real cardinality reaches, so no large-range correction for hash
  * collisions is needed.
  *
+ * Unions
+ * ------
+ * A report folds the sketches of every bucket of its range, hundreds of
+ * small sparse ones, and wants only the estimate of their union.  Merging
+ * them one by one into a sketch keeps that sketch canonical at every step
+ * (a sorted array while sparse, packed 6-bit registers once dense), which
+ * costs a binary search and a memmove() per sparse entry and a pack and
+ * unpack per dense register.  skpi__hll_union reaches the very same state
+ * in a working form that is cheap to fold into and is never encoded:
+ *
+ *  - while every source was sparse and their union has at most T(p)
+ *    indexes', an open-addressing table of its entries (slot: the low
+ *    bits of index', which are hash bits; a collision keeps the larger
+ *    rank'), at most half full, up to 2 (T(p) + 1) slots;
+ *  - after that, 2^p registers of one byte each, which a sparse entry
+ *    raises with a shift, a count of leading zeros and a store, and a
+ *    dense source raises eight at a time (its 6-bit registers spread into
+ *    bytes, and a byte-wise maximum within a 64-bit word).
+ *
+ * The union turns dense exactly when merging would have turned the sketch
+ * dense (a dense source, or index' number T(p) + 1), and its registers
+ * are then those the merged sketch would hold, so its histogram, hence its
+ * estimate, is the merged sketch's to the last bit (the test suite checks
+ * this after every source).  The registers are reserved before a source
+ * that may make the union dense is folded, so that a failed allocation
+ * leaves the union as it was.
+ *
  * Encoding
  * --------
  * skpi__hll_encode() writes the state, byte-identical for equal sketches,

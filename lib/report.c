@@ -13,6 +13,18 @@
  * The report copies what it needs of the taxonomy (each category's group
  * and answer flag) and of the configuration, so that it is self-contained
  * and immutable, and may outlive the tracker.
+ *
+ * Cost.  Everything is read once: each platform's buckets are folded once
+ * per series, and every SKPI_ALL row or column is derived from those
+ * results (counts add, response-time sketches merge, people unions
+ * unite), never by reading the buckets again.  A message series that
+ * expects answers is read in one pass from its first page, for its range
+ * sums and its backlog together (lib/backlog.c).  People are folded into
+ * skpi__hll_union working forms (lib/hll.c) and only their estimates are
+ * kept, computed once here, so skpi_report_people() is a lookup.  With
+ * ids, folding the daily people sketches is most of a report's time: one
+ * visit per id and day (461,000 entries in 1,095 daily sketches for the
+ * demo's half year).
  */
 #include <math.h>
 #include <stdlib.h>
