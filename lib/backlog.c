@@ -25,6 +25,14 @@
  *
  * A caller that records responses without their messages can make open(b)
  * negative; such a bucket counts as 0, never as a negative backlog.
+ *
+ * A report needs this for every series that expects answers, from the
+ * first page of history, and the sums of the same cells over its range:
+ * skpi__backlog() does both in one pass, reading a page in place when one
+ * shard holds it (else summing the shards into the report's scratch page),
+ * skipping buckets that received nothing, and taking its late answers from
+ * one sorted copy of the table that the report makes (no allocation, no
+ * lock per series).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -158,108 +166,114 @@ skpi_status skpi__late_collect(const skpi__late_table *cl,
 /* The backlog of one series                                             */
 /* ===================================================================== */
 
-typedef struct late_answers {
-    int64_t arrival, count;
-} late_answers;
-
-static int by_arrival(const void *a, const void *b)
+/*
+ * The cells of page pg of series (SKPI__FAM_MSG, slot) over the shards:
+ * the page itself when one shard holds it (a single writer, the common
+ * case), else their sum in `sum`, made by copying the first and adding the
+ * others.  NULL when no shard holds it, or on overflow (*st set).
+ */
+static const _Atomic int64_t *page_cells(const skpi_tracker *t, size_t slot,
+                                         int64_t pg, size_t n,
+                                         _Atomic int64_t *sum,
+                                         skpi_status *st)
 {
-    int64_t x = ((const late_answers *)a)->arrival;
-    int64_t y = ((const late_answers *)b)->arrival;
-    return (x > y) - (x < y);
-}
-
-/* The late answers to series `slot` replied before bucket b1, sorted by
- * arrival bucket, in a new array (*out NULL when there are none). */
-static skpi_status late_before(const skpi_tracker *t, uint32_t slot,
-                               int64_t b1, late_answers **out, size_t *n)
-{
-    skpi__late_table *l = (skpi__late_table *)&t->late;
-    skpi_status st = SKPI_OK;
-    *out = NULL;
-    *n = 0;
-    pthread_mutex_lock(&l->lock);
-    size_t k = 0;
-    for (size_t i = 0; i < l->cap; i++) {
-        const skpi__late_entry *e = &l->slots[i];
-        k += e->used && e->slot == slot && e->reply < b1 && e->count > 0;
-    }
-    if (k > 0) {
-        late_answers *a = malloc(k * sizeof *a);
-        if (a == NULL) {
-            st = SKPI_ENOMEM;
-        } else {
-            size_t j = 0;
-            for (size_t i = 0; i < l->cap; i++) {
-                const skpi__late_entry *e = &l->slots[i];
-                if (e->used && e->slot == slot && e->reply < b1 && e->count > 0)
-                    a[j++] = (late_answers){e->arrival, e->count};
+    const _Atomic int64_t *one = NULL;
+    bool summed = false;
+    for (unsigned s = 0; s < SKPI__SHARDS; s++) {
+        const _Atomic int64_t *c =
+            skpi__page_of_shard(t, s, SKPI__FAM_MSG, slot, pg);
+        if (c == NULL)
+            continue;
+        if (one == NULL) {
+            one = c;
+            continue;
+        }
+        if (!summed) {
+            for (size_t i = 0; i < n; i++)
+                atomic_store_explicit(
+                    &sum[i],
+                    atomic_load_explicit(&one[i], memory_order_relaxed),
+                    memory_order_relaxed);
+            summed = true;
+        }
+        for (size_t i = 0; i < n; i++) {
+            int64_t v = atomic_load_explicit(&c[i], memory_order_relaxed);
+            int64_t a = atomic_load_explicit(&sum[i], memory_order_relaxed);
+            if (__builtin_add_overflow(a, v, &a)) {
+                *st = SKPI_EOVERFLOW;
+                return NULL;
             }
-            *out = a;
-            *n = k;
+            atomic_store_explicit(&sum[i], a, memory_order_relaxed);
         }
     }
-    pthread_mutex_unlock(&l->lock);
-    if (*out != NULL)
-        qsort(*out, *n, sizeof **out, by_arrival);
-    return st;
+    return summed ? sum : one;
+}
+
+static inline int64_t cell(const _Atomic int64_t *c, size_t k)
+{
+    return atomic_load_explicit(&c[k], memory_order_relaxed);
 }
 
 skpi_status skpi__backlog(const skpi_tracker *t, uint32_t platform,
-                          uint32_t category, int64_t b1, int64_t *count,
-                          int64_t *oldest_bucket)
+                          uint32_t category, int64_t b0, int64_t b1,
+                          const skpi__late_entry *late, size_t n_late,
+                          _Atomic int64_t *scratch, int64_t *sums,
+                          int64_t *count, int64_t *oldest_bucket)
 {
     size_t slot = skpi__slot(SKPI__FAM_MSG, platform, category);
     size_t w = t->width[SKPI__FAM_MSG];
     size_t lag0 = SKPI__MSG_LAG0(t);
-    late_answers *late;
-    size_t n_late, li = 0;
-    skpi_status st = late_before(t, (uint32_t)slot, b1, &late, &n_late);
-    if (st != SKPI_OK)
-        return st;
-    int64_t *page = malloc(SKPI__PAGE_LEN * w * sizeof *page);
-    if (page == NULL) {
-        free(late);
-        return SKPI_ENOMEM;
-    }
+    size_t n = SKPI__PAGE_LEN * w, li = 0;
+    skpi_status st = SKPI_OK;
     int64_t total = 0, oldest = -1;
     int64_t last_page = (b1 - 1) >> SKPI__PAGE_BITS;
+    /* Pages of a series mostly follow each other: the next page is
+     * tried first, and skpi__page_next() (a scan) only jumps gaps. */
     for (int64_t pg = skpi__page_next(t, SKPI__FAM_MSG, slot, 0);
-         pg >= 0 && pg <= last_page;
-         pg = skpi__page_next(t, SKPI__FAM_MSG, slot, pg + 1)) {
-        st = skpi__page_sum(t, SKPI__FAM_MSG, slot, pg, page);
-        if (st == SKPI_ENODATA) {
-            st = SKPI_OK;
-            continue;
+         pg >= 0 && pg <= last_page; pg++) {
+        const _Atomic int64_t *page = page_cells(t, slot, pg, n, scratch, &st);
+        if (page == NULL && st == SKPI_OK) {
+            pg = skpi__page_next(t, SKPI__FAM_MSG, slot, pg + 1);
+            if (pg >= 0 && pg <= last_page)
+                page = page_cells(t, slot, pg, n, scratch, &st);
         }
         if (st != SKPI_OK)
-            goto out;
-        for (int64_t i = 0; i < SKPI__PAGE_LEN; i++) {
-            int64_t b = (pg << SKPI__PAGE_BITS) + i;
-            if (b >= b1)
-                break;
-            const int64_t *c = &page[(size_t)i * w];
-            int64_t open = c[SKPI__MSG_RECEIVED];
+            return st;
+        if (page == NULL)
+            break;
+        int64_t first = pg << SKPI__PAGE_BITS;
+        int64_t end = first + SKPI__PAGE_LEN < b1 ? first + SKPI__PAGE_LEN : b1;
+        for (int64_t b = first; b < end; b++) {
+            const _Atomic int64_t *c = &page[(size_t)(b - first) * w];
+            int64_t open = cell(c, SKPI__MSG_RECEIVED);
+            if (open <= 0 && b < b0)
+                continue;
+            /* The range's sums, as the other series' (report.c). */
+            if (b >= b0) {
+                for (size_t k = 0; k < w; k++) {
+                    if (__builtin_add_overflow(sums[k], cell(c, k), &sums[k]))
+                        return SKPI_EOVERFLOW;
+                }
+            }
+            if (open <= 0)
+                continue;
             for (int64_t k = 0; k < SKPI__LAGS && b + k < b1; k++)
-                open -= c[lag0 + (size_t)k];
+                open -= cell(c, lag0 + (size_t)k);
             while (li < n_late && late[li].arrival < b)
                 li++;
-            for (size_t j = li; j < n_late && late[j].arrival == b; j++)
-                open -= late[j].count;
+            for (size_t j = li; j < n_late && late[j].arrival == b; j++) {
+                if (late[j].reply < b1)
+                    open -= late[j].count;
+            }
             if (open <= 0)
                 continue;
             if (oldest < 0)
                 oldest = b;
-            if (__builtin_add_overflow(total, open, &total)) {
-                st = SKPI_EOVERFLOW;
-                goto out;
-            }
+            if (__builtin_add_overflow(total, open, &total))
+                return SKPI_EOVERFLOW;
         }
     }
     *count = total;
     *oldest_bucket = oldest;
-out:
-    free(page);
-    free(late);
-    return st;
+    return SKPI_OK;
 }

@@ -115,8 +115,21 @@
  *
  * Storage
  * -------
- * Counters live in one contiguous window of bucket indexes, allocated on
- * demand and grown when a value falls outside it:
+ * A sketch has two forms.  Most sketches of a tracker hold a handful of
+ * values (one platform, category and day), so a sketch starts *sparse*:
+ * an array of (bucket index, count) pairs sorted by index, 8 bytes each
+ * (a 32-bit count), at most SKPI__DDS_SPARSE_MAX = 16 of them, its
+ * capacity doubling from 4:
+ *
+ *      pairs[0]         pairs[1]                  pairs[npairs-1]
+ *     +------+-------+ +------+-------+         +------+-------+
+ *     | 204  |   3   | | 409  |   1   |   ...   | 568  |   2   |
+ *     +------+-------+ +------+-------+         +------+-------+
+ *      index   count    (int32, uint32; indexes strictly increasing)
+ *
+ * The 17th distinct bucket, or a count that would pass 32 bits, turns it
+ * *dense* for good: counters in one contiguous window of bucket indexes,
+ * grown when a value falls outside it:
  *
  *       off                  lo                    hi            off+cap-1
  *        |                    |                     |                |
@@ -129,8 +142,16 @@
  * [lo, hi] is the range of non-empty buckets; the window [off, off+cap)
  * contains it, with some slack on the side it last grew towards (an
  * eighth of the span plus 8), so that a stream of ever larger values
- * reallocates O(log n) times.  The first allocation is 17 counters around
- * the first value.  Copies and decoded sketches hold exactly [lo, hi].
+ * reallocates O(log n) times.  A sketch turning dense gets 8 counters of
+ * slack on both sides.  Copies keep their source's form; decoded sketches
+ * are sparse when their buckets fit, else dense over exactly [lo, hi].
+ *
+ * The form is not part of the state: every query, merge and encoding
+ * walks the non-empty buckets of either form in the same order, so two
+ * sketches of the same values are skpi__dds_equal() and encode to the
+ * same bytes whatever their forms.  The recording fast path only ever
+ * sees the dense form: a sparse sketch has cap = 0, so its one window
+ * test fails and the add takes the out-of-line path, which handles pairs.
  *
  * Indexes are bounded: v < 2^33 gives i <= ceil(33 k) + 1 = index_max,
  * which is 1,145 at 1 % (114,371 at 0.01 %, 230 at 5 %).  So a sketch
@@ -138,13 +159,16 @@
  * 1 %), and a typical one much less.  Log-normal reply times (median
  * 40 min, sigma 1.2) at 1 %, averaged over 200 sketches each:
  *
- *     replies in the sketch      1     5     20    100   1,000  10,000
- *     buckets lo..hi             1   139    224    303     389     463
- *     memory, struct included  248  1.5K   2.3K   3.0K    3.8K    4.5K  bytes
- *     encoding                  22    31     60    182     540     758  bytes
+ *     replies in the sketch      1     5     10    20    100   1,000  10,000
+ *     buckets lo..hi             1   139    186   229    301     388     465
+ *     form (all 200)        sparse sparse sparse dense dense   dense   dense
+ *     memory, struct included  144   176    239  2.1K   3.0K    3.8K    4.5K  bytes
+ *     encoding                  22    31     41    60    183     541     758  bytes
  *
  * and 10^6 of them span 574 buckets (5.4 KB in memory, 1.35 KB encoded).
  * The struct itself is 112 bytes; an empty sketch allocates nothing.
+ * (Before the sparse form, 5 replies took 1.5 KB: a tracker of 40,000
+ * daily sketches spent 56 MiB on mostly empty windows.)
  *
  * Invariants
  * ----------
@@ -152,8 +176,12 @@
  *  - lo > hi (lo = INT32_MAX, hi = -1) exactly when no bucket is
  *    non-empty; otherwise counts at lo and hi are > 0 and every count
  *    outside [lo, hi] is 0.
- *  - off <= lo and hi < off + cap when some bucket is non-empty, and
- *    0 <= off, off + cap - 1 <= index_max always.
+ *  - Sparse (dense = 0): cap = 0; npairs <= pcap <= SKPI__DDS_SPARSE_MAX;
+ *    pairs[0..npairs) strictly increase by index, every count >= 1, and
+ *    lo, hi are the first and last index.
+ *  - Dense: off <= lo and hi < off + cap when some bucket is non-empty,
+ *    and 0 <= off, off + cap - 1 <= index_max always.  A dense sketch
+ *    never turns sparse again.
  *  - n = 0 implies sum = 0, zeros = 0, min = INT64_MAX and max = 0;
  *    otherwise min <= max are the exact extremes and sum is exact.
  *  - Calls that fail change nothing: checks and allocations come first,
@@ -400,6 +428,8 @@ void skpi__dds_fini(skpi__dds *s)
     free(s->counts);
     s->counts = NULL;
     s->cap = 0;
+    s->dense = 0;
+    s->npairs = s->pcap = 0;
 }
 
 skpi_status skpi__dds_new(double alpha, skpi__dds **out)
@@ -443,9 +473,16 @@ static skpi_status window_set(skpi__dds *s, int32_t new_lo, int32_t new_hi)
     int64_t *c = dds_calloc(cap, sizeof *c);
     if (c == NULL)
         return SKPI_ENOMEM;
-    if (s->lo <= s->hi)
+    if (!s->dense) {
+        /* A sparse sketch turns dense: its pairs move into the window. */
+        for (int k = 0; k < s->npairs; k++)
+            c[s->pairs[k].index - new_lo] = s->pairs[k].count;
+        s->dense = 1;
+        s->npairs = s->pcap = 0;
+    } else if (s->lo <= s->hi) {
         memcpy(c + (s->lo - new_lo), s->counts + (s->lo - s->off),
                (size_t)(s->hi - s->lo + 1) * sizeof *c);
+    }
     free(s->counts);
     s->counts = c;
     s->off = new_lo;
@@ -456,7 +493,8 @@ static skpi_status window_set(skpi__dds *s, int32_t new_lo, int32_t new_hi)
 /*
  * Make the window cover buckets [want_lo, want_hi] as well as the
  * non-empty ones, growing with slack so that a sequence of ever larger (or
- * smaller) values reallocates only logarithmically often.
+ * smaller) values reallocates only logarithmically often.  A sparse sketch
+ * (cap 0) turns dense, with the slack of a first window.
  */
 COLD static skpi_status window_reserve(skpi__dds *s, int32_t want_lo,
                                        int32_t want_hi)
@@ -483,14 +521,166 @@ COLD static skpi_status window_reserve(skpi__dds *s, int32_t want_lo,
 }
 
 /* ===================================================================== */
+/* The sparse form                                                       */
+/* ===================================================================== */
+
+/* First capacity of the pairs array; it doubles up to
+ * SKPI__DDS_SPARSE_MAX. */
+#define PAIRS_CAP0 4
+
+/* Position of bucket i among the pairs: the first pair whose index is >= i
+ * (a short array: a linear scan beats a binary search). */
+static int pair_pos(const skpi__dds *s, int32_t i)
+{
+    int k = 0;
+    while (k < s->npairs && s->pairs[k].index < i)
+        k++;
+    return k;
+}
+
+static bool pair_has(const skpi__dds *s, int k, int32_t i)
+{
+    return k < s->npairs && s->pairs[k].index == i;
+}
+
+/* Room for `need` pairs (need <= SKPI__DDS_SPARSE_MAX) in a sparse sketch. */
+static skpi_status pairs_reserve(skpi__dds *s, int need)
+{
+    if (need <= s->pcap)
+        return SKPI_OK;
+    int cap = s->pcap == 0 ? PAIRS_CAP0 : s->pcap;
+    while (cap < need)
+        cap *= 2;
+    if (cap > SKPI__DDS_SPARSE_MAX)
+        cap = SKPI__DDS_SPARSE_MAX;
+    skpi__dds_pair *p = dds_malloc((size_t)cap * sizeof *p);
+    if (p == NULL)
+        return SKPI_ENOMEM;
+    if (s->npairs > 0)
+        memcpy(p, s->pairs, (size_t)s->npairs * sizeof *p);
+    free(s->pairs);
+    s->pairs = p;
+    s->pcap = (uint8_t)cap;
+    return SKPI_OK;
+}
+
+/*
+ * Make sure that `count` more in bucket i can be stored without an
+ * allocation: in the sparse form a pair for it (whose count stays within
+ * 32 bits), or room for one, or else the dense window the sketch then
+ * turns to; in the dense form a window that covers it.
+ */
+static skpi_status make_room(skpi__dds *s, int32_t i, int64_t count)
+{
+    if (s->dense)
+        return window_reserve(s, i, i);
+    int k = pair_pos(s, i);
+    int64_t now = pair_has(s, k, i) ? (int64_t)s->pairs[k].count : 0;
+    if (count > (int64_t)UINT32_MAX - now)
+        return window_reserve(s, i, i);
+    if (now > 0)
+        return SKPI_OK;
+    if (s->npairs < SKPI__DDS_SPARSE_MAX)
+        return pairs_reserve(s, s->npairs + 1);
+    return window_reserve(s, i, i);
+}
+
+/* Add count to bucket i of a sparse sketch, which has room for it. */
+static void pair_add(skpi__dds *s, int32_t i, int64_t count)
+{
+    int k = pair_pos(s, i);
+    if (pair_has(s, k, i)) {
+        s->pairs[k].count += (uint32_t)count;
+        return;
+    }
+    memmove(s->pairs + k + 1, s->pairs + k,
+            (size_t)(s->npairs - k) * sizeof *s->pairs);
+    s->pairs[k].index = i;
+    s->pairs[k].count = (uint32_t)count;
+    s->npairs++;
+}
+
+/* Number of distinct buckets of two sparse sketches together, or
+ * SKPI__DDS_SPARSE_MAX + 1 when a bucket's count would pass 32 bits. */
+static int pairs_union(const skpi__dds *a, const skpi__dds *b)
+{
+    int i = 0, j = 0, n = 0;
+    while (i < a->npairs && j < b->npairs) {
+        int32_t x = a->pairs[i].index, y = b->pairs[j].index;
+        if (x == y && a->pairs[i].count > UINT32_MAX - b->pairs[j].count)
+            return SKPI__DDS_SPARSE_MAX + 1;
+        i += x <= y;
+        j += y <= x;
+        n++;
+    }
+    return n + (a->npairs - i) + (b->npairs - j);
+}
+
+/* Merge the pairs of src into dst, which has room for their union of
+ * `total`: from the back, so that no scratch array is needed. */
+static void pairs_merge(skpi__dds *dst, const skpi__dds *src, int total)
+{
+    int i = dst->npairs, j = src->npairs, w = total;
+    while (j > 0) {
+        const skpi__dds_pair *b = &src->pairs[j - 1];
+        if (i > 0 && dst->pairs[i - 1].index == b->index) {
+            dst->pairs[--w] = (skpi__dds_pair){
+                b->index, dst->pairs[i - 1].count + b->count};
+            i--;
+            j--;
+        } else if (i > 0 && dst->pairs[i - 1].index > b->index) {
+            dst->pairs[--w] = dst->pairs[--i];
+        } else {
+            dst->pairs[--w] = *b;
+            j--;
+        }
+    }
+    /* What remains of dst is already in place (w == i). */
+    dst->npairs = (uint8_t)total;
+}
+
+/*
+ * The non-empty buckets of a sketch in increasing order, in either form:
+ * start with *it = 0; each call gives the next bucket's index and count,
+ * false after the last.
+ */
+static inline bool bucket_next(const skpi__dds *s, int32_t *it,
+                               int32_t *index, int64_t *count)
+{
+    if (!s->dense) {
+        if (*it >= s->npairs)
+            return false;
+        *index = s->pairs[*it].index;
+        *count = s->pairs[*it].count;
+        (*it)++;
+        return true;
+    }
+    for (int32_t i = s->lo + *it; i <= s->hi; i++) {
+        int64_t c = s->counts[i - s->off];
+        if (c != 0) {
+            *index = i;
+            *count = c;
+            *it = i - s->lo + 1;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* ===================================================================== */
 /* Recording                                                             */
 /* ===================================================================== */
 
-/* Store a non-zero value known to fit the window, and the new n and sum. */
-static inline void commit(skpi__dds *s, int64_t v, int32_t i, int64_t count,
-                          int64_t n, int64_t sum)
+/* Store a non-zero value known to fit the dense window, and the new n and
+ * sum; with `sparse`, into the sparse form, which has room for it. */
+static inline void commit_in(skpi__dds *s, int64_t v, int32_t i,
+                             int64_t count, int64_t n, int64_t sum,
+                             bool sparse)
 {
-    s->counts[i - s->off] += count;
+    if (sparse)
+        pair_add(s, i, count);
+    else
+        s->counts[i - s->off] += count;
     if (i < s->lo)
         s->lo = i;
     if (i > s->hi)
@@ -503,16 +693,23 @@ static inline void commit(skpi__dds *s, int64_t v, int32_t i, int64_t count,
     s->sum = sum;
 }
 
-/* A value outside the window: grow it, then store. */
+static inline void commit(skpi__dds *s, int64_t v, int32_t i, int64_t count,
+                          int64_t n, int64_t sum)
+{
+    commit_in(s, v, i, count, n, sum, false);
+}
+
+/* A value outside the window, or a sketch in the sparse form: make room
+ * (growing the window, adding a pair or turning dense), then store. */
 COLD static skpi_status add_grow(skpi__dds *s, int64_t v, int32_t i,
                                  int64_t count, int64_t n, int64_t sum)
 {
     if (i > s->index_max) /* cannot happen; keeps the window safe */
         i = s->index_max;
-    skpi_status st = window_reserve(s, i, i);
+    skpi_status st = make_room(s, i, count);
     if (st != SKPI_OK)
         return st;
-    commit(s, v, i, count, n, sum);
+    commit_in(s, v, i, count, n, sum, !s->dense);
     return SKPI_OK;
 }
 
@@ -538,7 +735,7 @@ static inline skpi_status add_common(skpi__dds *s, int64_t v, int64_t count,
         return SKPI_OK;
     }
     /* One unsigned comparison tests off <= i < off + cap; an empty window
-     * (cap = 0) always fails it. */
+     * (cap = 0, as in the sparse form) always fails it. */
     if ((uint32_t)(i - s->off) >= (uint32_t)s->cap)
         return add_grow(s, v, i, count, n, sum);
     commit(s, v, i, count, n, sum);
@@ -574,7 +771,7 @@ skpi_status skpi__dds_prepare(skpi__dds *s, int64_t value)
     int32_t i = index_of(s, value);
     if (i > s->index_max)
         i = s->index_max;
-    return window_reserve(s, i, i);
+    return make_room(s, i, 1);
 }
 
 skpi_status skpi__dds_add_n(skpi__dds *s, int64_t value, int64_t count)
@@ -608,19 +805,38 @@ skpi_status skpi__dds_merge(skpi__dds *dst, const skpi__dds *src)
     int64_t mn = src->min < dst->min ? src->min : dst->min;
     int64_t mx = src->max > dst->max ? src->max : dst->max;
     if (slo <= shi) {
+        skpi_status st = SKPI_OK;
+        if (!dst->dense && !src->dense) {
+            /* Two sparse sketches stay sparse if their buckets fit (the
+             * union of a sketch with itself is its own buckets). */
+            int total = pairs_union(dst, src);
+            if (total <= SKPI__DDS_SPARSE_MAX) {
+                if ((st = pairs_reserve(dst, total)) != SKPI_OK)
+                    return st;
+                pairs_merge(dst, src, total);
+                goto range;
+            }
+        }
         /* The window usually covers src's buckets already (a report
          * merging bucket after bucket): test that here, so that the loop
          * below is not laid out with the cold growth path. */
         if (dst->cap == 0 || slo < dst->off || shi >= dst->off + dst->cap) {
-            skpi_status st = window_reserve(dst, slo, shi);
+            st = window_reserve(dst, slo, shi);
             if (st != SKPI_OK)
                 return st;
         }
         /* Bucket counts are bounded by n, which was checked above. */
-        const int64_t *from = src->counts + (slo - src->off);
-        int64_t *to = dst->counts + (slo - dst->off);
-        for (int32_t i = 0; i <= shi - slo; i++)
-            to[i] += from[i];
+        if (src->dense) {
+            const int64_t *from = src->counts + (slo - src->off);
+            int64_t *to = dst->counts + (slo - dst->off);
+            for (int32_t i = 0; i <= shi - slo; i++)
+                to[i] += from[i];
+        } else {
+            for (int k = 0; k < src->npairs; k++)
+                dst->counts[src->pairs[k].index - dst->off] +=
+                    src->pairs[k].count;
+        }
+    range:
         if (slo < dst->lo)
             dst->lo = slo;
         if (shi > dst->hi)
@@ -645,7 +861,19 @@ skpi_status skpi__dds_copy(const skpi__dds *src, skpi__dds **out)
     s->counts = NULL;
     s->off = 0;
     s->cap = 0;
-    if (src->lo <= src->hi) {
+    s->npairs = s->pcap = 0;
+    if (!src->dense) {
+        if (src->npairs > 0) {
+            skpi__dds_pair *p = dds_malloc(src->npairs * sizeof *p);
+            if (p == NULL) {
+                free(s);
+                return SKPI_ENOMEM;
+            }
+            memcpy(p, src->pairs, src->npairs * sizeof *p);
+            s->pairs = p;
+            s->npairs = s->pcap = src->npairs;
+        }
+    } else if (src->lo <= src->hi) {
         size_t span = (size_t)(src->hi - src->lo) + 1;
         int64_t *c = dds_malloc(span * sizeof *c);
         if (c == NULL) {
@@ -671,8 +899,22 @@ bool skpi__dds_equal(const skpi__dds *a, const skpi__dds *b)
         return false;
     if (a->lo > a->hi)
         return true;
-    return memcmp(a->counts + (a->lo - a->off), b->counts + (b->lo - b->off),
-                  (size_t)(a->hi - a->lo + 1) * sizeof *a->counts) == 0;
+    if (a->dense && b->dense)
+        return memcmp(a->counts + (a->lo - a->off),
+                      b->counts + (b->lo - b->off),
+                      (size_t)(a->hi - a->lo + 1) * sizeof *a->counts) == 0;
+    /* Forms differ, or both sparse: compare the non-empty buckets. */
+    int32_t ia = 0, ib = 0, xa, xb;
+    int64_t ca, cb;
+    for (;;) {
+        bool more = bucket_next(a, &ia, &xa, &ca);
+        if (more != bucket_next(b, &ib, &xb, &cb))
+            return false;
+        if (!more)
+            return true;
+        if (xa != xb || ca != cb)
+            return false;
+    }
 }
 
 /* ===================================================================== */
@@ -703,6 +945,10 @@ int64_t skpi__dds_bucket_count(const skpi__dds *s, int32_t i)
 {
     if (i < s->lo || i > s->hi)
         return 0;
+    if (!s->dense) {
+        int k = pair_pos(s, i);
+        return pair_has(s, k, i) ? s->pairs[k].count : 0;
+    }
     return s->counts[i - s->off];
 }
 
@@ -762,10 +1008,20 @@ skpi_status skpi__dds_quantile(const skpi__dds *s, double q, double *out)
     /* Rank r lies in a bucket: r < n = zeros + the bucket counts. */
     int64_t seen = s->zeros;
     int32_t i = s->lo;
-    for (; i < s->hi; i++) {
-        seen += s->counts[i - s->off];
-        if (seen > r)
-            break;
+    if (!s->dense) {
+        int k = 0;
+        for (; k < s->npairs - 1; k++) {
+            seen += s->pairs[k].count;
+            if (seen > r)
+                break;
+        }
+        i = s->pairs[k].index;
+    } else {
+        for (; i < s->hi; i++) {
+            seen += s->counts[i - s->off];
+            if (seen > r)
+                break;
+        }
     }
     double v = skpi__dds_bucket_value(s, i);
     if (v < (double)s->min)
@@ -838,8 +1094,12 @@ static void header_fields(const skpi__dds *s, uint64_t f[6])
     f[3] = s->n > 0 ? (uint64_t)s->max : 0;
     f[4] = (uint64_t)s->zeros;
     f[5] = 0;
-    for (int32_t i = s->lo; i <= s->hi; i++)
-        f[5] += s->counts[i - s->off] != 0;
+    if (!s->dense) {
+        f[5] = s->npairs;
+    } else {
+        for (int32_t i = s->lo; i <= s->hi; i++)
+            f[5] += s->counts[i - s->off] != 0;
+    }
 }
 
 size_t skpi__dds_encoded_size(const skpi__dds *s)
@@ -849,11 +1109,9 @@ size_t skpi__dds_encoded_size(const skpi__dds *s)
     size_t size = SKPI__DDS_HEADER_SIZE;
     for (int k = 0; k < 6; k++)
         size += varint_len(f[k]);
-    int32_t prev = 0;
-    for (int32_t i = s->lo; i <= s->hi; i++) {
-        int64_t c = s->counts[i - s->off];
-        if (c == 0)
-            continue;
+    int32_t prev = 0, it = 0, i;
+    int64_t c;
+    while (bucket_next(s, &it, &i, &c)) {
         size += varint_len((uint64_t)(i - prev)) + varint_len((uint64_t)c);
         prev = i;
     }
@@ -883,11 +1141,9 @@ skpi_status skpi__dds_encode(const skpi__dds *s, unsigned char *buf,
     for (int k = 0; k < 6; k++)
         p = varint_put(p, f[k]);
     /* The first gap is from index 0, which makes it the index itself. */
-    int32_t prev = 0;
-    for (int32_t i = s->lo; i <= s->hi; i++) {
-        int64_t c = s->counts[i - s->off];
-        if (c == 0)
-            continue;
+    int32_t prev = 0, it = 0, i;
+    int64_t c;
+    while (bucket_next(s, &it, &i, &c)) {
         p = varint_put(p, (uint64_t)(i - prev));
         p = varint_put(p, (uint64_t)c);
         prev = i;
@@ -950,7 +1206,7 @@ skpi_status skpi__dds_decode_init(skpi__dds *s, const unsigned char *buf,
 
     /* First pass: validate the buckets and find their range. */
     const unsigned char *body = p;
-    uint64_t total = zeros, index = 0;
+    uint64_t total = zeros, index = 0, top = 0;
     int32_t first = LO_NONE, last = HI_NONE;
     for (uint64_t b = 0; b < nb; b++) {
         uint64_t gap, c;
@@ -961,6 +1217,7 @@ skpi_status skpi__dds_decode_init(skpi__dds *s, const unsigned char *buf,
             return SKPI_EPARSE;
         index += gap;
         total += c;
+        top = c > top ? c : top;
         if (b == 0)
             first = (int32_t)index;
         last = (int32_t)index;
@@ -987,7 +1244,10 @@ skpi_status skpi__dds_decode_init(skpi__dds *s, const unsigned char *buf,
 
     /* Second pass: everything is known to be valid; allocate and fill. */
     if (nb > 0) {
-        skpi_status st = window_set(&t, first, last);
+        /* The sparse form when the buckets fit it, as adds would give. */
+        bool sparse = nb <= SKPI__DDS_SPARSE_MAX && top <= UINT32_MAX;
+        skpi_status st = sparse ? pairs_reserve(&t, (int)nb)
+                                : window_set(&t, first, last);
         if (st != SKPI_OK)
             return st;
         p = body;
@@ -997,8 +1257,13 @@ skpi_status skpi__dds_decode_init(skpi__dds *s, const unsigned char *buf,
             varint_get(&p, end, &gap);
             varint_get(&p, end, &c);
             index += gap;
-            t.counts[index - (uint64_t)first] = (int64_t)c;
+            if (sparse)
+                t.pairs[b] = (skpi__dds_pair){(int32_t)index, (uint32_t)c};
+            else
+                t.counts[index - (uint64_t)first] = (int64_t)c;
         }
+        if (sparse)
+            t.npairs = (uint8_t)nb;
         t.lo = first;
         t.hi = last;
     }

@@ -47,6 +47,20 @@
 #define SKPI__DDS_HEADER_SIZE 10
 
 /*
+ * Most non-empty buckets a sketch keeps in its sparse form (pairs of bucket
+ * index and count) before it turns to the dense window (see "Storage" in
+ * ddsketch.c).
+ */
+#define SKPI__DDS_SPARSE_MAX 16
+
+/* A bucket of the sparse form: 8 bytes, so a count above UINT32_MAX
+ * turns the sketch dense. */
+typedef struct skpi__dds_pair {
+    int32_t index;  /* bucket index */
+    uint32_t count; /* >= 1 */
+} skpi__dds_pair;
+
+/*
  * The sketch.  The layout is visible so that callers can embed sketches in
  * their own arrays (skpi__dds_init / skpi__dds_fini), but every field is
  * private to lib/ddsketch.c.
@@ -62,11 +76,17 @@ typedef struct skpi__dds {
     int64_t min;       /* smallest value; INT64_MAX while empty */
     int64_t max;       /* largest value; 0 while empty */
     int64_t zeros;     /* values equal to 0 */
-    int64_t *counts;   /* counts[j] counts bucket off + j; NULL until needed */
-    int32_t off;       /* bucket index of counts[0] */
-    int32_t cap;       /* counters allocated */
+    union {
+        int64_t *counts;       /* dense: counts[j] counts bucket off + j */
+        skpi__dds_pair *pairs; /* sparse: npairs pairs by index; NULL if none */
+    };
+    int32_t off;       /* dense: bucket index of counts[0] */
+    int32_t cap;       /* dense: counters allocated; 0 while sparse */
     int32_t lo, hi;    /* non-empty buckets lie in [lo, hi]; lo > hi if none */
     int32_t index_max; /* largest bucket index a value can have */
+    uint8_t dense;     /* which of counts and pairs is in use */
+    uint8_t npairs;    /* sparse: pairs in use, <= SKPI__DDS_SPARSE_MAX */
+    uint8_t pcap;      /* sparse: pairs allocated */
 } skpi__dds;
 
 /* ===================================================================== */

@@ -187,6 +187,33 @@
  * what any real cardinality reaches, so no large-range correction for hash
  * collisions is needed.
  *
+ * Unions
+ * ------
+ * A report folds the sketches of every bucket of its range, hundreds of
+ * small sparse ones, and wants only the estimate of their union.  Merging
+ * them one by one into a sketch keeps that sketch canonical at every step
+ * (a sorted array while sparse, packed 6-bit registers once dense), which
+ * costs a binary search and a memmove() per sparse entry and a pack and
+ * unpack per dense register.  skpi__hll_union reaches the very same state
+ * in a working form that is cheap to fold into and is never encoded:
+ *
+ *  - while every source was sparse and their union has at most T(p)
+ *    indexes', an open-addressing table of its entries (slot: the low
+ *    bits of index', which are hash bits; a collision keeps the larger
+ *    rank'), at most half full, up to 2 (T(p) + 1) slots;
+ *  - after that, 2^p registers of one byte each, which a sparse entry
+ *    raises with a shift, a count of leading zeros and a store, and a
+ *    dense source raises eight at a time (its 6-bit registers spread into
+ *    bytes, and a byte-wise maximum within a 64-bit word).
+ *
+ * The union turns dense exactly when merging would have turned the sketch
+ * dense (a dense source, or index' number T(p) + 1), and its registers
+ * are then those the merged sketch would hold, so its histogram, hence its
+ * estimate, is the merged sketch's to the last bit (the test suite checks
+ * this after every source).  The registers are reserved before a source
+ * that may make the union dense is folded, so that a failed allocation
+ * leaves the union as it was.
+ *
  * Encoding
  * --------
  * skpi__hll_encode() writes the state, byte-identical for equal sketches,
@@ -920,6 +947,367 @@ skpi_status skpi__hll_merge(skpi__hll *dst, const skpi__hll *src)
         union_in_place(dst->sparse, dst->n, src->sparse, src->n, total);
     dst->n = total;
     return SKPI_OK;
+}
+
+/* ===================================================================== */
+/* Unions                                                                */
+/* ===================================================================== */
+
+/* First table size of a sparse union; it doubles up to 2 (T(p) + 1). */
+#define UNION_CAP0 256u
+
+skpi_status skpi__hll_union_init(skpi__hll_union *u, int p)
+{
+    if (u == NULL)
+        return SKPI_EINVAL;
+    if (!precision_ok(p))
+        return SKPI_EOPTION;
+    memset(u, 0, sizeof *u);
+    u->p = (uint8_t)p;
+    return SKPI_OK;
+}
+
+void skpi__hll_union_fini(skpi__hll_union *u)
+{
+    if (u == NULL)
+        return;
+    free(u->table);
+    free(u->regs);
+    int p = u->p;
+    memset(u, 0, sizeof *u);
+    u->p = (uint8_t)p;
+}
+
+/*
+ * Fold sparse entries into registers of one byte each: entry_register()
+ * without the packing.  A report folds hundreds of thousands of entries,
+ * so this is the union's hot loop: with p a constant (the inline copies
+ * below) the shifts are immediate, and the rank of an entry whose middle
+ * bits are not all zero (all but 1 in 2^(25 - p)) is one count of leading
+ * zeros of the entry shifted so that the middle bits lead.
+ */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void bytes_fold_p(uint8_t *regs, int p, const uint32_t *e,
+                                uint32_t n)
+{
+    unsigned mid_bits = (unsigned)(HLL_PSPARSE - p);
+    unsigned lead = 32 - HLL_RANK_BITS - mid_bits; /* shift: middle first */
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t x = e[k];
+        uint32_t index = x >> (HLL_RANK_BITS + mid_bits);
+        uint32_t m = x << lead;
+        unsigned rank;
+        if (m >= UINT32_C(1) << (32 - mid_bits))
+            rank = (unsigned)__builtin_clz(m) + 1;
+        else
+            rank = mid_bits + (x & HLL_RANK_MASK);
+        /* A store whatever the comparison: while the union fills, which
+         * way it goes is a coin toss that a branch would lose. */
+        unsigned r = regs[index];
+        regs[index] = (uint8_t)(rank > r ? rank : r);
+    }
+}
+
+static void bytes_fold_entries(uint8_t *regs, int p, const uint32_t *e,
+                               uint32_t n)
+{
+    if (p == SKPI__HLL_P_DEFAULT)
+        bytes_fold_p(regs, SKPI__HLL_P_DEFAULT, e, n);
+    else
+        bytes_fold_p(regs, p, e, n);
+}
+
+/* The same for a union's table, whose free slots (zeros) are skipped. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void bytes_fold_table_p(uint8_t *regs, int p,
+                                      const uint32_t *table, uint32_t cap)
+{
+    for (uint32_t k = 0; k < cap; k++) {
+        if (table[k] == 0)
+            continue;
+        uint32_t index;
+        unsigned rank;
+        entry_register(table[k], p, &index, &rank);
+        if (rank > regs[index])
+            regs[index] = (uint8_t)rank;
+    }
+}
+
+static void bytes_fold_table(uint8_t *regs, int p, const uint32_t *table,
+                             uint32_t cap)
+{
+    if (p == SKPI__HLL_P_DEFAULT)
+        bytes_fold_table_p(regs, SKPI__HLL_P_DEFAULT, table, cap);
+    else
+        bytes_fold_table_p(regs, p, table, cap);
+}
+
+/*
+ * Eight byte registers at a time, as one 64-bit word ("SIMD within a
+ * register"): registers are below 64, so with the top bit of each byte set
+ * in a, a - b borrows from no other byte, and the top bit of each byte of
+ * the difference tells whether a >= b there.
+ */
+#define BYTES_HIGH UINT64_C(0x8080808080808080)
+
+static inline uint64_t bytes_max8(uint64_t a, uint64_t b)
+{
+    uint64_t ge = ((a | BYTES_HIGH) - b) & BYTES_HIGH;
+    uint64_t keep_a = (ge >> 7) * 0xFF;
+    return (a & keep_a) | (b & ~keep_a);
+}
+
+/* Eight packed registers (6 bytes, little-endian) spread one to a byte:
+ * first four 12-bit pairs into 16-bit lanes, then each pair's high
+ * register into its lane's upper byte. */
+static inline uint64_t spread8(uint64_t v)
+{
+    uint64_t a = (v & 0xFFF) | (v & UINT64_C(0xFFF000)) << 4 |
+                 (v & UINT64_C(0xFFF000000)) << 8 |
+                 (v & UINT64_C(0xFFF000000000)) << 12;
+    return (a & UINT64_C(0x003F003F003F003F)) |
+           (a & UINT64_C(0x0FC00FC00FC00FC0)) << 2;
+}
+
+static inline uint64_t load64(const uint8_t *b)
+{
+    uint64_t v;
+    memcpy(&v, b, sizeof v);
+    return v;
+}
+
+static inline void store64(uint8_t *b, uint64_t v)
+{
+    memcpy(b, &v, sizeof v);
+}
+
+/* Raise byte registers to a packed dense array's (2^p registers, a
+ * multiple of 8 for every p >= 4). */
+static void bytes_max_packed(uint8_t *regs, const uint8_t *packed, int p)
+{
+    size_t bytes = dense_bytes(p);
+    for (size_t g = 0; g < bytes; g += 6, regs += 8) {
+        /* spread8() puts register k in byte k counted from the least
+         * significant; load64() reads in host order, so a big-endian
+         * host swaps r to match. */
+        uint64_t v = 0;
+        if (g + 8 <= bytes) {
+            v = load64le(packed + g) & UINT64_C(0xFFFFFFFFFFFF);
+        } else {
+            for (int k = 0; k < 6; k++)
+                v |= (uint64_t)packed[g + (size_t)k] << (8 * k);
+        }
+        uint64_t r = spread8(v);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        r = __builtin_bswap64(r);
+#endif
+        store64(regs, bytes_max8(load64(regs), r));
+    }
+}
+
+/* Raise byte registers a[0..n) to b's, n a multiple of 8. */
+static void bytes_max(uint8_t *a, const uint8_t *b, size_t n)
+{
+    for (size_t i = 0; i < n; i += 8)
+        store64(a + i, bytes_max8(load64(a + i), load64(b + i)));
+}
+
+/* Put entry e into a table with a free slot, keeping the larger rank' of
+ * an index' it already holds.  index' is 25 bits of a hash, so its low
+ * bits are a good slot. */
+static inline void table_put(uint32_t *table, uint32_t cap, uint32_t e,
+                             uint32_t *n)
+{
+    uint32_t mask = cap - 1, key = e >> HLL_RANK_BITS;
+    for (uint32_t i = key & mask;; i = (i + 1) & mask) {
+        uint32_t x = table[i];
+        if (x == 0) {
+            table[i] = e;
+            (*n)++;
+            return;
+        }
+        if (x >> HLL_RANK_BITS == key) {
+            if (e > x)
+                table[i] = e;
+            return;
+        }
+    }
+}
+
+/*
+ * The registers a sparse union will need if it turns dense: allocated
+ * (zeroed) ahead, and kept, so that turning dense half-way through a
+ * source cannot fail.
+ */
+static skpi_status union_reserve(skpi__hll_union *u)
+{
+    if (u->regs == NULL && (u->regs = hll_calloc(1, reg_count(u->p))) == NULL)
+        return SKPI_ENOMEM;
+    return SKPI_OK;
+}
+
+/* Turn a sparse union dense, in its reserved registers. */
+static void union_become_dense(skpi__hll_union *u)
+{
+    bytes_fold_table(u->regs, u->p, u->table, u->cap);
+    free(u->table);
+    u->table = NULL;
+    u->n = u->cap = 0;
+    u->dense = true;
+}
+
+/*
+ * Fold n sparse entries into u: a sketch's array, or with `holes` a
+ * union's table, whose zeros are free slots.  Every allocation comes
+ * first (a table big enough for every entry that can stay sparse, and the
+ * registers when the union may turn dense), so that a failure changes
+ * nothing.
+ */
+static skpi_status union_add_entries(skpi__hll_union *u, const uint32_t *e,
+                                     uint32_t n, bool holes)
+{
+    int p = u->p;
+    if (u->dense) {
+        if (holes)
+            bytes_fold_table(u->regs, p, e, n);
+        else
+            bytes_fold_entries(u->regs, p, e, n);
+        return SKPI_OK;
+    }
+    uint32_t t = sparse_max(p);
+    uint64_t most = (uint64_t)u->n + n; /* distinct entries afterwards */
+    uint32_t need = most > t ? t + 1 : (uint32_t)most;
+    if (most > t && union_reserve(u) != SKPI_OK)
+        return SKPI_ENOMEM;
+    if ((uint64_t)need * 2 > u->cap) {
+        uint32_t cap = u->cap == 0 ? UNION_CAP0 : u->cap;
+        while ((uint64_t)need * 2 > cap)
+            cap *= 2;
+        uint32_t *table = hll_calloc(cap, sizeof *table);
+        if (table == NULL)
+            return SKPI_ENOMEM;
+        uint32_t moved = 0;
+        for (uint32_t i = 0; i < u->cap; i++) {
+            if (u->table[i] != 0)
+                table_put(table, cap, u->table[i], &moved);
+        }
+        free(u->table);
+        u->table = table;
+        u->cap = cap;
+    }
+    for (uint32_t k = 0; k < n; k++) {
+        if (e[k] == 0)
+            continue;
+        table_put(u->table, u->cap, e[k], &u->n);
+        if (u->n > t) {
+            /* One index' more than a sparse sketch may hold. */
+            union_become_dense(u);
+            bytes_fold_table(u->regs, p, e + k + 1, n - k - 1);
+            return SKPI_OK;
+        }
+    }
+    return SKPI_OK;
+}
+
+/* Make u dense (it may be already). */
+static skpi_status union_dense(skpi__hll_union *u)
+{
+    if (u->dense)
+        return SKPI_OK;
+    if (union_reserve(u) != SKPI_OK)
+        return SKPI_ENOMEM;
+    union_become_dense(u);
+    return SKPI_OK;
+}
+
+skpi_status skpi__hll_union_add(skpi__hll_union *u, const skpi__hll *src)
+{
+    if (u == NULL || src == NULL)
+        return SKPI_EINVAL;
+    if (u->p != src->p)
+        return SKPI_EOPTION;
+    skpi_status st;
+    if (src->dense) {
+        st = union_dense(u);
+        if (st == SKPI_OK)
+            bytes_max_packed(u->regs, src->regs, u->p);
+    } else {
+        st = union_add_entries(u, src->sparse, src->n, false);
+    }
+    if (st == SKPI_OK)
+        u->any = true;
+    return st;
+}
+
+skpi_status skpi__hll_union_merge(skpi__hll_union *u,
+                                  const skpi__hll_union *src)
+{
+    if (u == NULL || src == NULL)
+        return SKPI_EINVAL;
+    if (u->p != src->p)
+        return SKPI_EOPTION;
+    if (!src->any || u == src)
+        return SKPI_OK;
+    skpi_status st;
+    if (src->dense) {
+        st = union_dense(u);
+        if (st == SKPI_OK)
+            bytes_max(u->regs, src->regs, reg_count(u->p));
+    } else {
+        st = union_add_entries(u, src->table, src->cap, true);
+    }
+    if (st == SKPI_OK)
+        u->any = true;
+    return st;
+}
+
+bool skpi__hll_union_any(const skpi__hll_union *u)
+{
+    return u != NULL && u->any;
+}
+
+bool skpi__hll_union_is_sparse(const skpi__hll_union *u)
+{
+    return u != NULL && !u->dense;
+}
+
+double skpi__hll_union_count(const skpi__hll_union *u)
+{
+    uint32_t c[66] = {0};
+    if (u == NULL)
+        return 0.0;
+    /* Four histograms, so that runs of equal values (the table's free
+     * slots, a dense union's small registers) do not wait on one
+     * counter's increments.  Tables have at least 256 slots, registers
+     * 16: both multiples of 4. */
+    uint32_t c4[4][66] = {{0}};
+    if (!u->dense) {
+        for (uint32_t i = 0; i < u->cap; i += 4) {
+            c4[0][u->table[i] & HLL_RANK_MASK]++;
+            c4[1][u->table[i + 1] & HLL_RANK_MASK]++;
+            c4[2][u->table[i + 2] & HLL_RANK_MASK]++;
+            c4[3][u->table[i + 3] & HLL_RANK_MASK]++;
+        }
+    } else {
+        for (uint32_t i = 0; i < reg_count(u->p); i += 4) {
+            c4[0][u->regs[i]]++;
+            c4[1][u->regs[i + 1]]++;
+            c4[2][u->regs[i + 2]]++;
+            c4[3][u->regs[i + 3]]++;
+        }
+    }
+    for (int k = 0; k < 66; k++)
+        c[k] = c4[0][k] + c4[1][k] + c4[2][k] + c4[3][k];
+    if (!u->dense) {
+        /* The free slots counted as rank 0 above are not registers. */
+        c[0] = (UINT32_C(1) << HLL_PSPARSE) - u->n;
+        return ertl_estimate(c, HLL_PSPARSE);
+    }
+    return ertl_estimate(c, u->p);
 }
 
 /* ===================================================================== */

@@ -141,6 +141,56 @@ skpi_status skpi__hll_encode(const skpi__hll *h, void *buf, size_t cap,
  */
 skpi_status skpi__hll_decode(const void *buf, size_t len, skpi__hll **out);
 
+/*
+ * A union being built: the sketch of the union of many sketches, for a
+ * reader that folds hundreds of small sketches (a report's daily buckets)
+ * and wants only the result's estimate.  It gives exactly what
+ * skpi__hll_merge() of every source into one sketch would give -- the same
+ * form, the same registers, the same estimate -- in a working form that is
+ * cheaper to fold into: while the union is sparse, a hash table of its
+ * entries (no array to keep sorted); once dense, one byte per register
+ * (no 6-bit packing).  See "Unions" in hll.c.
+ *
+ * The struct is visible so that callers can embed it; its fields are
+ * private to hll.c.  Initialise with skpi__hll_union_init(), release with
+ * skpi__hll_union_fini().  Single-threaded, as a sketch is.
+ */
+typedef struct skpi__hll_union {
+    uint8_t p;        /* precision of the sources */
+    bool any;         /* a source was added (even an empty one) */
+    bool dense;       /* regs in use rather than table */
+    uint32_t n;       /* sparse: entries in the table */
+    uint32_t cap;     /* sparse: table slots (a power of two), 0 if none */
+    uint32_t *table;  /* sparse: entries by index', 0 = free slot */
+    uint8_t *regs;    /* dense: 2^p registers, one a byte; while sparse
+                         NULL, or reserved ahead and all zero */
+} skpi__hll_union;
+
+/* An empty union of sketches of precision p (as skpi__hll_new() checks
+ * it).  Allocates nothing.  Returns SKPI_OK or SKPI_EOPTION. */
+skpi_status skpi__hll_union_init(skpi__hll_union *u, int p);
+
+/* Release what a union holds.  NULL is a no-op. */
+void skpi__hll_union_fini(skpi__hll_union *u);
+
+/*
+ * Fold sketch `src` into the union.  Returns SKPI_OK, SKPI_EINVAL (NULL
+ * argument), SKPI_EOPTION (precisions differ) or SKPI_ENOMEM; u is
+ * unchanged on error.
+ */
+skpi_status skpi__hll_union_add(skpi__hll_union *u, const skpi__hll *src);
+
+/* Fold union `src` into union `u`, with the same returns. */
+skpi_status skpi__hll_union_merge(skpi__hll_union *u,
+                                  const skpi__hll_union *src);
+
+/* Whether any source was added, whether the union is in the sparse form,
+ * and its estimate: what skpi__hll_count() and skpi__hll_is_sparse() say
+ * of the merged sketch (0 and sparse for a union of empty sketches). */
+bool skpi__hll_union_any(const skpi__hll_union *u);
+bool skpi__hll_union_is_sparse(const skpi__hll_union *u);
+double skpi__hll_union_count(const skpi__hll_union *u);
+
 #ifdef SKPI__HLL_FAULTS
 /*
  * Test builds only (tests/check_hll.c compiles hll.c with -DSKPI__HLL_FAULTS):

@@ -555,10 +555,20 @@ void skpi__late_release(skpi__late_table *l);
 skpi_status skpi__late_collect(const skpi__late_table *l,
                                skpi__late_entry **out, size_t *n);
 
-/* Backlog of one message series at bucket b1 (see skpi_report_backlog). */
+/*
+ * One pass over message series (platform, category) up to bucket b1: its
+ * cells over [b0, b1) are added into sums[t->width[SKPI__FAM_MSG]], and
+ * *count and *oldest_bucket receive the backlog at b1 (see
+ * skpi_report_backlog) and the arrival bucket of its oldest message (-1
+ * for none).  `late` holds skpi__late_collect()'s entries of this series
+ * (n_late of them, in its order); `page` is scratch room for
+ * SKPI__PAGE_LEN * width cells.  SKPI_EOVERFLOW, sums then partly added.
+ */
 skpi_status skpi__backlog(const skpi_tracker *t, uint32_t platform,
-                          uint32_t category, int64_t b1, int64_t *count,
-                          int64_t *oldest_bucket);
+                          uint32_t category, int64_t b0, int64_t b1,
+                          const skpi__late_entry *late, size_t n_late,
+                          _Atomic int64_t *page, int64_t *sums,
+                          int64_t *count, int64_t *oldest_bucket);
 
 /* ===================================================================== */
 /* Records and the journal (lib/record.c, lib/journal.c)                 */

@@ -13,6 +13,18 @@
  * The report copies what it needs of the taxonomy (each category's group
  * and answer flag) and of the configuration, so that it is self-contained
  * and immutable, and may outlive the tracker.
+ *
+ * Cost.  Everything is read once: each platform's buckets are folded once
+ * per series, and every SKPI_ALL row or column is derived from those
+ * results (counts add, response-time sketches merge, people unions
+ * unite), never by reading the buckets again.  A message series that
+ * expects answers is read in one pass from its first page, for its range
+ * sums and its backlog together (lib/backlog.c).  People are folded into
+ * skpi__hll_union working forms (lib/hll.c) and only their estimates are
+ * kept, computed once here, so skpi_report_people() is a lookup.  With
+ * ids, folding the daily people sketches is most of a report's time: one
+ * visit per id and day (461,000 entries in 1,095 daily sketches for the
+ * demo's half year).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -24,6 +36,7 @@ struct skpi_report {
     int64_t from, to;
     int64_t b0, b1;
     size_t np, ng, nc, nk;   /* taxonomy sizes when the report was made */
+    int people_p;            /* precision of the people sketches */
     size_t w_msg, n_scores;
     int rating_lo, rating_satisfied;
     size_t n_sla;
@@ -51,7 +64,14 @@ struct skpi_report {
     int64_t *backlog;       /* [grid] open messages at the end */
     int64_t *oldest;        /* [grid] arrival bucket of the oldest, or -1 */
     int64_t *oldest_age;    /* [grid] seconds, 0 for an empty backlog */
-    skpi__hll **people;     /* [np + 1][SKPI__PEOPLE_WIDTH], NULL = no id */
+    struct people_est *people; /* [np + 1][SKPI__PEOPLE_WIDTH] */
+};
+
+/* A distinct-people figure, estimated once when the report is made. */
+struct people_est {
+    bool any;         /* some bucket of the range had a sketch */
+    bool sparse;      /* the union is in the sparse form (lib/hll.c) */
+    int64_t estimate; /* rounded estimate */
 };
 
 /* ===================================================================== */
@@ -116,12 +136,18 @@ static skpi_status sum_series(const skpi_tracker *t, enum skpi__family f,
 static void read_followers(const skpi_tracker *t, skpi_report *r, uint32_t p)
 {
     uint64_t packed = 0;
-    if (skpi__gauge_seek(t, p, r->b1 - 1, r->b0, true, &packed) < 0)
+    /* The seeks go no further back than the first page with a reading:
+     * bucket indexes count from 1970, and a seek over empty pages still
+     * visits each of them. */
+    int64_t pg = skpi__page_next(t, SKPI__FAM_FOLLOW, p, 0);
+    int64_t first = pg < 0 ? r->b1 : pg << SKPI__PAGE_BITS;
+    int64_t lo = first > r->b0 ? first : r->b0;
+    if (skpi__gauge_seek(t, p, r->b1 - 1, lo, true, &packed) < 0)
         return;
     r->has_followers[p] = true;
     r->foll_end[p] = (int64_t)(packed & SKPI__GAUGE_TALLY_MASK);
     /* The reading in effect when the range starts, else the first in it. */
-    if (skpi__gauge_seek(t, p, r->b0 - 1, 0, true, &packed) < 0)
+    if (skpi__gauge_seek(t, p, r->b0 - 1, first, true, &packed) < 0)
         (void)skpi__gauge_seek(t, p, r->b0, r->b1, false, &packed);
     r->foll_start[p] = (int64_t)(packed & SKPI__GAUGE_TALLY_MASK);
 }
@@ -178,11 +204,10 @@ static skpi_status merge_frt_run(const _Atomic int64_t *cells, int64_t first,
 }
 
 struct people_ctx {
-    skpi__hll **into; /* SKPI__PEOPLE_WIDTH sketches, created on demand */
-    int p;
+    skpi__hll_union *into; /* SKPI__PEOPLE_WIDTH unions */
 };
 
-/* Union every distinct-people sketch of a run into ctx->into. */
+/* Fold every distinct-people sketch of a run into ctx->into. */
 static skpi_status merge_people_run(const _Atomic int64_t *cells,
                                     int64_t first, size_t n, void *vctx)
 {
@@ -192,19 +217,37 @@ static skpi_status merge_people_run(const _Atomic int64_t *cells,
         skpi__hll_cell *c = skpi__cell_ptr(&cells[i]);
         if (c == NULL)
             continue;
-        skpi__hll **dst = &ctx->into[i % SKPI__PEOPLE_WIDTH];
-        skpi_status st = SKPI_OK;
-        if (*dst == NULL)
-            st = skpi__hll_new(ctx->p, dst);
-        if (st == SKPI_OK) {
-            skpi__spin_lock(&c->lock);
-            st = skpi__hll_merge(*dst, c->hll);
-            skpi__spin_unlock(&c->lock);
-        }
+        skpi__spin_lock(&c->lock);
+        skpi_status st =
+            skpi__hll_union_add(&ctx->into[i % SKPI__PEOPLE_WIDTH], c->hll);
+        skpi__spin_unlock(&c->lock);
         if (st != SKPI_OK)
             return st;
     }
     return SKPI_OK;
+}
+
+/* The figures of a union, which the getter then only reads. */
+static void people_estimate(struct people_est *e, const skpi__hll_union *u)
+{
+    e->any = skpi__hll_union_any(u);
+    e->sparse = skpi__hll_union_is_sparse(u);
+    e->estimate = e->any ? llround(skpi__hll_union_count(u)) : 0;
+}
+
+/* The first of the late entries (sorted by series) of series `slot`. */
+static size_t late_slice(const skpi__late_entry *late, size_t n,
+                         uint32_t slot)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (late[mid].slot < slot)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 /* Fold sketch set src into dst (SKPI__FRT_WIDTH of each). */
@@ -233,13 +276,34 @@ static skpi_status fill_sketches(const skpi_tracker *t, skpi_report *r)
     if (r->frt == NULL || r->backlog == NULL || r->oldest == NULL ||
         r->oldest_age == NULL || r->people == NULL || r->anom == NULL)
         return SKPI_ENOMEM;
+    /* Every sketch starts as a copy of one empty sketch: init computes
+     * the constants of alpha with libm. */
+    skpi__dds empty;
+    (void)skpi__dds_init(&empty, t->opt.alpha);
     for (size_t i = 0; i < g * SKPI__FRT_WIDTH; i++)
-        (void)skpi__dds_init(&r->frt[i], t->opt.alpha);
+        r->frt[i] = empty;
     for (size_t i = 0; i < g; i++)
         r->oldest[i] = -1;
+    /* Scratch for the backlog's pages, and the late answers of every
+     * series, read once (sorted by series, then arrival). */
+    _Atomic int64_t *page = malloc(SKPI__PAGE_LEN * r->w_msg * sizeof *page);
+    skpi__late_entry *late = NULL;
+    size_t n_late = 0;
+    skpi_status st = page == NULL ? SKPI_ENOMEM
+                                  : skpi__late_collect(&t->late, &late, &n_late);
+    if (st != SKPI_OK) {
+        free(page);
+        return st;
+    }
 
-    skpi_status st = SKPI_OK;
     size_t all_p = r->np, all_c = r->nc;
+    /* The unions of one platform, and of all: working forms (lib/hll.c)
+     * that only the estimates outlive. */
+    skpi__hll_union plat[SKPI__PEOPLE_WIDTH], all[SKPI__PEOPLE_WIDTH];
+    for (size_t k = 0; k < SKPI__PEOPLE_WIDTH; k++) {
+        (void)skpi__hll_union_init(&plat[k], t->opt.people_p);
+        (void)skpi__hll_union_init(&all[k], t->opt.people_p);
+    }
     for (uint32_t p = 0; p < r->np && st == SKPI_OK; p++) {
         if (!r->included[p])
             continue;
@@ -254,15 +318,21 @@ static skpi_status fill_sketches(const skpi_tracker *t, skpi_report *r)
                     &r->frt[grid_at(r, all_p, c) * SKPI__FRT_WIDTH], cell);
             if (st != SKPI_OK || !r->cat_expects[c])
                 continue;
-            /* Sums over categories keep to those that expect an answer. */
+            /* Sums over categories keep to those that expect an answer;
+             * the platform's sum joins the grand total below. */
             st = merge_frt_into(&r->frt[grid_at(r, p, all_c) * SKPI__FRT_WIDTH],
                                 cell);
-            if (st == SKPI_OK)
-                st = merge_frt_into(
-                    &r->frt[grid_at(r, all_p, all_c) * SKPI__FRT_WIDTH], cell);
+            /* The backlog, and the message sums on the way (one pass over
+             * the series from its first page). */
             int64_t n = 0, oldest = -1;
+            size_t li = late_slice(late, n_late, (uint32_t)slot);
+            size_t ln = li;
+            while (ln < n_late && late[ln].slot == slot)
+                ln++;
             if (st == SKPI_OK)
-                st = skpi__backlog(t, p, c, r->b1, &n, &oldest);
+                st = skpi__backlog(t, p, c, r->b0, r->b1, late + li, ln - li,
+                                   page, &r->msg[(p * r->nc + c) * r->w_msg],
+                                   &n, &oldest);
             if (st != SKPI_OK)
                 break;
             /* Every backlog is at most the messages received, whose total
@@ -278,28 +348,37 @@ static skpi_status fill_sketches(const skpi_tracker *t, skpi_report *r)
             }
         }
         if (st == SKPI_OK)
+            st = merge_frt_into(
+                &r->frt[grid_at(r, all_p, all_c) * SKPI__FRT_WIDTH],
+                &r->frt[grid_at(r, p, all_c) * SKPI__FRT_WIDTH]);
+        if (st == SKPI_OK)
             st = sum_series(t, SKPI__FAM_ANOM, p, r->b0, r->b1,
                             &r->anom[p * SKPI__ANOM_WIDTH]);
         if (st == SKPI_OK) {
-            struct people_ctx ctx = {&r->people[p * SKPI__PEOPLE_WIDTH],
-                                     t->opt.people_p};
+            struct people_ctx ctx = {plat};
             st = skpi__series_visit(t, SKPI__FAM_PEOPLE, p, r->b0, r->b1,
                                     merge_people_run, &ctx);
         }
         /* Across platforms: a person on two platforms counts once. */
         for (size_t k = 0; k < SKPI__PEOPLE_WIDTH && st == SKPI_OK; k++) {
-            skpi__hll *src = r->people[p * SKPI__PEOPLE_WIDTH + k];
-            skpi__hll **dst = &r->people[all_p * SKPI__PEOPLE_WIDTH + k];
-            if (src == NULL)
-                continue;
-            st = *dst == NULL ? skpi__hll_copy(src, dst)
-                              : skpi__hll_merge(*dst, src);
+            people_estimate(&r->people[p * SKPI__PEOPLE_WIDTH + k], &plat[k]);
+            st = skpi__hll_union_merge(&all[k], &plat[k]);
+            skpi__hll_union_fini(&plat[k]);
         }
+    }
+    for (size_t k = 0; k < SKPI__PEOPLE_WIDTH; k++) {
+        if (st == SKPI_OK)
+            people_estimate(&r->people[all_p * SKPI__PEOPLE_WIDTH + k],
+                            &all[k]);
+        skpi__hll_union_fini(&plat[k]);
+        skpi__hll_union_fini(&all[k]);
     }
     for (size_t i = 0; i < g && st == SKPI_OK; i++) {
         if (r->oldest[i] >= 0)
             r->oldest_age[i] = r->to - skpi__bucket_start(t, r->oldest[i]);
     }
+    free(page);
+    free(late);
     return st;
 }
 
@@ -310,10 +389,14 @@ static skpi_status report_fill(const skpi_tracker *t, skpi_report *r)
     for (uint32_t p = 0; p < r->np && st == SKPI_OK; p++) {
         if (!r->included[p])
             continue;
-        for (uint32_t c = 0; c < r->nc && st == SKPI_OK; c++)
-            st = sum_series(t, SKPI__FAM_MSG,
-                            skpi__slot(SKPI__FAM_MSG, p, c), r->b0, r->b1,
-                            &r->msg[(p * r->nc + c) * r->w_msg]);
+        /* Categories that expect an answer were summed with their
+         * backlog (fill_sketches). */
+        for (uint32_t c = 0; c < r->nc && st == SKPI_OK; c++) {
+            if (!r->cat_expects[c])
+                st = sum_series(t, SKPI__FAM_MSG,
+                                skpi__slot(SKPI__FAM_MSG, p, c), r->b0,
+                                r->b1, &r->msg[(p * r->nc + c) * r->w_msg]);
+        }
         for (uint32_t k = 0; k < r->nk && st == SKPI_OK; k++)
             st = sum_series(t, SKPI__FAM_ENG, skpi__slot(SKPI__FAM_ENG, p, k),
                             r->b0, r->b1, &r->eng[p * r->nk + k]);
@@ -365,11 +448,7 @@ void skpi_report_free(skpi_report *r)
     free(r->backlog);
     free(r->oldest);
     free(r->oldest_age);
-    if (r->people != NULL) {
-        for (size_t i = 0; i < (r->np + 1) * SKPI__PEOPLE_WIDTH; i++)
-            skpi__hll_free(r->people[i]);
-        free(r->people);
-    }
+    free(r->people);
     free(r);
 }
 
@@ -400,6 +479,7 @@ skpi_status skpi_report_new(const skpi_tracker *t, int64_t from, int64_t to,
     r->ng = skpi__dim_count(&t->dims[SKPI_GROUP]);
     r->nc = skpi__dim_count(&t->dims[SKPI_CATEGORY]);
     r->nk = skpi__dim_count(&t->dims[SKPI_KIND]);
+    r->people_p = t->opt.people_p;
     r->w_msg = t->width[SKPI__FAM_MSG];
     r->n_scores = t->width[SKPI__FAM_RATING];
     r->rating_lo = t->opt.rating_lo;
@@ -922,15 +1002,14 @@ skpi_status skpi_report_people(const skpi_report *r, int who,
     if (platform != SKPI_ALL && platform >= r->np)
         return SKPI_ENOTFOUND;
     size_t p = platform == SKPI_ALL ? r->np : platform;
-    const skpi__hll *h = r->people[p * SKPI__PEOPLE_WIDTH + (size_t)who];
-    if (h == NULL)
+    const struct people_est *e = &r->people[p * SKPI__PEOPLE_WIDTH + (size_t)who];
+    if (!e->any)
         return SKPI_ENODATA;
     if (estimate != NULL)
-        *estimate = llround(skpi__hll_count(h));
+        *estimate = e->estimate;
     /* A sparse sketch counts at precision 25 (see lib/hll.c). */
     if (rel_error != NULL)
-        *rel_error = skpi__hll_is_sparse(h)
-                         ? 1.04 / sqrt((double)(INT64_C(1) << 25))
-                         : skpi__hll_std_error(skpi__hll_precision(h));
+        *rel_error = e->sparse ? 1.04 / sqrt((double)(INT64_C(1) << 25))
+                               : skpi__hll_std_error(r->people_p);
     return SKPI_OK;
 }

@@ -500,6 +500,24 @@ size_t skpi__family_slots(enum skpi__family f)
     }
 }
 
+/* The first page in [pg, end) that mid holds (all in mid), or end. */
+static int64_t first_page_in(skpi__mid *mid, int64_t pg, int64_t end)
+{
+    _Atomic(_Atomic int64_t *) *p = &mid->pages[pg & (SKPI__MID_LEN - 1)];
+    for (; end - pg >= 4; pg += 4, p += 4) {
+        if (atomic_load_explicit(&p[0], memory_order_relaxed) != NULL ||
+            atomic_load_explicit(&p[1], memory_order_relaxed) != NULL ||
+            atomic_load_explicit(&p[2], memory_order_relaxed) != NULL ||
+            atomic_load_explicit(&p[3], memory_order_relaxed) != NULL)
+            break;
+    }
+    for (; pg < end; pg++, p++) {
+        if (atomic_load_explicit(p, memory_order_acquire) != NULL)
+            return pg;
+    }
+    return end;
+}
+
 int64_t skpi__page_next(const skpi_tracker *t, enum skpi__family f,
                         size_t slot, int64_t page_no)
 {
@@ -513,17 +531,20 @@ int64_t skpi__page_next(const skpi_tracker *t, enum skpi__family f,
         for (int64_t pg = page_no; pg < limit;) {
             skpi__mid *mid = atomic_load_explicit(
                 &se->mids[(uint64_t)pg >> SKPI__MID_BITS], memory_order_acquire);
-            if (mid == NULL) {
-                /* A whole empty mid block: jump to the next one. */
-                pg = ((pg >> SKPI__MID_BITS) + 1) << SKPI__MID_BITS;
-                continue;
+            int64_t end = ((pg >> SKPI__MID_BITS) + 1) << SKPI__MID_BITS;
+            if (end > limit)
+                end = limit;
+            /* A whole empty mid block is jumped; a mid block's pages are
+             * scanned in a tight loop, four at a time (reports start
+             * from page 0, and bucket indexes from 1970). */
+            if (mid != NULL) {
+                pg = first_page_in(mid, pg, end);
+                if (pg < end) {
+                    best = pg;
+                    break;
+                }
             }
-            if (atomic_load_explicit(&mid->pages[pg & (SKPI__MID_LEN - 1)],
-                                     memory_order_acquire) != NULL) {
-                best = pg;
-                break;
-            }
-            pg++;
+            pg = end;
         }
     }
     return best;

@@ -9,7 +9,12 @@ Prints one line per operation: the best of --repeat runs, in ns per event
 and events per second.  A benchmark, not a test: nothing here fails.  On a
 shared or loaded machine figures vary from run to run by a factor of two
 or more; compare lines of one run, and raise --repeat for steadier bests.
---csv runs only the CSV ingestion lines.
+--csv runs only the CSV ingestion lines.  --table prints, for
+tests/bench/skpi-bench (which runs it for `make bench`), one tab-separated
+line per row of its table: name, seconds per event, the baseline's seconds
+per event, the baseline's name; the baselines are what a Python program
+would otherwise write (a dict of counters behind a lock, a
+collections.Counter over the columns), timed in the same run.
 
 record_many() with columns, or with runs of rows of one kind, makes one
 skpi_record_batch() call per 65,536 events; mixed rows whose kinds
@@ -46,13 +51,98 @@ def measure(label: str, n: int, repeat: int, fn: Callable[[], object]) -> None:
         print("%-58s %8.0f ns/event %7.2f M events/s" % (label, per * 1e9, 1 / per / 1e6))
 
 
+def best_of(repeat: int, fn: Callable[[], object], clock: Callable[[], float]) -> float:
+    """The least time of `repeat` runs of fn, after one untimed run."""
+    fn()
+    best = float("inf")
+    for _ in range(repeat):
+        start = clock()
+        fn()
+        best = min(best, clock() - start)
+    return best
+
+
+class NaiveCounter:
+    """The counter a Python program would otherwise write: a dict keyed by
+    (platform, category) behind a lock, as metrics clients do."""
+
+    def __init__(self) -> None:
+        import threading
+        self.lock = threading.Lock()
+        self.counts: dict = {}
+
+    def message(self, platform: int, category: int, when: int) -> None:
+        key = (platform, category)
+        with self.lock:
+            self.counts[key] = self.counts.get(key, 0) + 1
+
+
+def table(n: int, repeat: int, clock: Callable[[], float]) -> None:
+    """The rows of skpi-bench's table, tab-separated (see the docstring)."""
+    import collections
+    t = socialkpi.Tracker()
+    message = t.message
+    naive = NaiveCounter()
+    inc = naive.message
+    plat = array("I", (i % 3 for i in range(n)))
+    cat = array("I", (i % 7 for i in range(n)))
+    when = array("q", (T0 + i for i in range(n)))
+    plat_l, cat_l, when_l = list(plat), list(cat), list(when)
+
+    def single() -> None:
+        for i in range(n):
+            message(plat_l[i], cat_l[i], when_l[i])
+
+    def single_naive() -> None:
+        for i in range(n):
+            inc(plat_l[i], cat_l[i], when_l[i])
+
+    def many() -> None:
+        t.record_many(event="message", platform=plat, category=cat, time=when)
+
+    def many_lists() -> None:
+        t.record_many(event="message", platform=plat_l, category=cat_l, time=when_l)
+
+    def counter() -> None:
+        collections.Counter(zip(plat_l, cat_l))
+
+    base = best_of(repeat, single_naive, clock) / n
+    print("per-event call t.message(p, c, t)\t%.6g\t%.6g\tdict + lock"
+          % (best_of(repeat, single, clock) / n, base))
+    base = best_of(repeat, counter, clock) / n
+    print("record_many, array columns\t%.6g\t%.6g\tcollections.Counter"
+          % (best_of(repeat, many, clock) / n, base))
+    print("record_many, list columns\t%.6g\t%.6g\tcollections.Counter"
+          % (best_of(repeat, many_lists, clock) / n, base))
+    try:
+        import prometheus_client
+    except ImportError:
+        return
+    reg = prometheus_client.CollectorRegistry()
+    c = prometheus_client.Counter("messages", "m", ["platform", "category"], registry=reg)
+
+    def prom() -> None:
+        for i in range(n):
+            c.labels(plat_l[i], cat_l[i]).inc()
+
+    print("per-event call t.message(p, c, t)\t%.6g\t%.6g\tprometheus_client"
+          % (best_of(repeat, single, clock) / n, best_of(repeat, prom, clock) / n))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-n", type=int, default=1_000_000, help="events per run")
     ap.add_argument("--repeat", type=int, default=3, help="runs; the best counts")
     ap.add_argument("--csv", action="store_true", help="only ingest_csv()")
+    ap.add_argument("--table", action="store_true",
+                    help="tab-separated rows for tests/bench/skpi-bench")
+    ap.add_argument("--cpu-time", action="store_true",
+                    help="with --table: time by process CPU time, not wall time")
     args = ap.parse_args()
     n, repeat = args.n, args.repeat
+    if args.table:
+        table(n, repeat, time.process_time if args.cpu_time else time.perf_counter)
+        return 0
     print("python %s, library %s (%s)" % (sys.version.split()[0], socialkpi.__version__,
                                           socialkpi.library_path))
     if args.csv:

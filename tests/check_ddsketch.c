@@ -131,6 +131,59 @@ static unsigned char *encode(const skpi__dds *s, size_t *len)
     return buf;
 }
 
+/* A value in bucket-spread k: 100 s times 1.1^k, so that different k
+ * fall in different buckets at every alpha up to 2 %. */
+static int64_t spread(int k)
+{
+    return (int64_t)llround(100.0 * pow(1.1, k));
+}
+
+/*
+ * The dense form of s, made by hand (white box: ddsketch.h shows the
+ * layout), with a window of exactly [lo, hi]: the twin a sparse sketch is
+ * compared with.  Free with skpi__dds_free().
+ */
+static skpi__dds *dense_twin(const skpi__dds *s)
+{
+    skpi__dds *d = malloc(sizeof *d);
+    ck_assert_ptr_nonnull(d);
+    *d = *s;
+    d->dense = 1;
+    d->npairs = d->pcap = 0;
+    d->counts = NULL;
+    d->off = 0;
+    d->cap = 0;
+    if (s->lo <= s->hi) {
+        d->off = s->lo;
+        d->cap = s->hi - s->lo + 1;
+        d->counts = calloc((size_t)d->cap, sizeof *d->counts);
+        ck_assert_ptr_nonnull(d->counts);
+        for (int32_t i = s->lo; i <= s->hi; i++)
+            d->counts[i - s->lo] = skpi__dds_bucket_count(s, i);
+    }
+    return d;
+}
+
+/* a and b hold the same state, whatever their forms: equal both ways, the
+ * same encoding byte for byte, the same quantiles. */
+static void same_state(const skpi__dds *a, const skpi__dds *b)
+{
+    static const double qs[] = {0, 0.01, 0.1, 0.25, 0.33, 0.5,
+                                0.66, 0.75, 0.9, 0.95, 0.99, 1};
+    ck_assert(skpi__dds_equal(a, b));
+    ck_assert(skpi__dds_equal(b, a));
+    size_t la, lb;
+    unsigned char *ea = encode(a, &la), *eb = encode(b, &lb);
+    ck_assert_uint_eq(la, lb);
+    ck_assert_mem_eq(ea, eb, la);
+    free(ea);
+    free(eb);
+    if (skpi__dds_n(a) == 0)
+        return;
+    for (size_t k = 0; k < sizeof qs / sizeof qs[0]; k++)
+        ck_assert(quantile(a, qs[k]) == quantile(b, qs[k]));
+}
+
 /* ===================================================================== */
 /* core                                                                  */
 /* ===================================================================== */
@@ -441,6 +494,172 @@ START_TEST(test_merge_laws)
     skpi__dds *all[] = {a, b, c, ab, ba, ab_c, bc, a_bc};
     for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
         skpi__dds_free(all[k]);
+}
+END_TEST
+
+/*
+ * The sparse form: up to SKPI__DDS_SPARSE_MAX buckets as pairs, then the
+ * dense window; at every step the state is that of the dense twin.
+ */
+START_TEST(test_sparse_transition)
+{
+    skpi__dds *s = sketch(0.01);
+    ck_assert(!s->dense);
+    ck_assert_ptr_null(s->pairs);
+    /* Zeros need no pair. */
+    ck_assert_status(skpi__dds_add(s, 0), SKPI_OK);
+    ck_assert_ptr_null(s->pairs);
+    for (int k = 0; k <= SKPI__DDS_SPARSE_MAX; k++) {
+        /* From the top down, so that each new pair goes first. */
+        int64_t v = spread(SKPI__DDS_SPARSE_MAX - k);
+        ck_assert_status(skpi__dds_add(s, v), SKPI_OK);
+        /* A second value in the same bucket adds no pair. */
+        ck_assert_status(skpi__dds_add_n(s, v, 3), SKPI_OK);
+        ck_assert_int_eq(skpi__dds_bucket_count(s, skpi__dds_index(s, v)), 4);
+        if (k < SKPI__DDS_SPARSE_MAX) {
+            ck_assert(!s->dense);
+            ck_assert_int_eq(s->npairs, k + 1);
+            ck_assert_int_le(s->npairs, s->pcap);
+            ck_assert_int_eq(s->cap, 0);
+        } else {
+            ck_assert(s->dense); /* one bucket too many */
+        }
+        skpi__dds *twin = dense_twin(s);
+        same_state(s, twin);
+        skpi__dds_free(twin);
+    }
+    ck_assert_int_eq(skpi__dds_n(s), 1 + 4 * (SKPI__DDS_SPARSE_MAX + 1));
+    ck_assert_int_eq(skpi__dds_min(s, &(int64_t){0}), SKPI_OK);
+    ck_assert_int_eq(s->lo, skpi__dds_index(s, spread(0)));
+    ck_assert_int_eq(s->hi, skpi__dds_index(s, spread(SKPI__DDS_SPARSE_MAX)));
+    /* Known quantiles: rank 0 is the zero, the lower median the bucket of
+     * spread(8) (ranks 1..4 are spread(0), ...). */
+    ck_assert(quantile(s, 0) == 0);
+    ck_assert(quantile(s, 1) == (double)spread(SKPI__DDS_SPARSE_MAX));
+    double med = quantile(s, 0.5);
+    ck_assert(fabs(med - (double)spread(8)) <= 0.01 * (double)spread(8));
+
+    /* Decoding gives the sparse form back for few buckets, and a copy
+     * keeps its source's form. */
+    skpi__dds *few = sketch(0.01), *d = NULL, *c = NULL;
+    for (int k = 0; k < 5; k++)
+        ck_assert_status(skpi__dds_add(few, spread(3 * k)), SKPI_OK);
+    size_t len;
+    unsigned char *buf = encode(few, &len);
+    ck_assert_status(skpi__dds_decode(buf, len, &d), SKPI_OK);
+    ck_assert(!d->dense);
+    ck_assert_int_eq(d->npairs, 5);
+    same_state(few, d);
+    free(buf);
+    buf = encode(s, &len);
+    skpi__dds *dd = NULL;
+    ck_assert_status(skpi__dds_decode(buf, len, &dd), SKPI_OK);
+    ck_assert(dd->dense);
+    same_state(s, dd);
+    ck_assert_status(skpi__dds_copy(few, &c), SKPI_OK);
+    ck_assert(!c->dense);
+    same_state(few, c);
+    free(buf);
+    skpi__dds *all[] = {s, few, d, dd, c};
+    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
+        skpi__dds_free(all[k]);
+}
+END_TEST
+
+/* Add values v[0..n) to s. */
+static void add_all(skpi__dds *s, const int64_t *v, int n)
+{
+    for (int k = 0; k < n; k++)
+        ck_assert_status(skpi__dds_add(s, v[k]), SKPI_OK);
+}
+
+/*
+ * Merges across forms: sparse into sparse (staying sparse or not), sparse
+ * into dense, dense into sparse, a sparse sketch into itself.  Each
+ * result is the state of the sketch fed every value, and the same when
+ * either side is replaced by its dense twin.
+ */
+START_TEST(test_sparse_merge)
+{
+    rng_state = 29;
+    for (int trial = 0; trial < 400; trial++) {
+        int64_t va[40], vb[40];
+        int na = (int)(rng_next() % 30), nb = (int)(rng_next() % 30);
+        /* Few distinct buckets or many, overlapping or not. */
+        int span = 1 + (int)(rng_next() % 40), shift = (int)(rng_next() % 20);
+        for (int k = 0; k < na; k++)
+            va[k] = rng_next() % 8 == 0 ? 0 : spread((int)(rng_next() % (uint64_t)span));
+        for (int k = 0; k < nb; k++)
+            vb[k] = spread(shift + (int)(rng_next() % (uint64_t)span));
+        skpi__dds *a = sketch(0.01), *b = sketch(0.01), *all = sketch(0.01);
+        add_all(a, va, na);
+        add_all(b, vb, nb);
+        add_all(all, va, na);
+        add_all(all, vb, nb);
+
+        skpi__dds *ta = dense_twin(a), *tb = dense_twin(b);
+        skpi__dds *m[4] = {dup_sketch(a), dup_sketch(a), ta, dense_twin(a)};
+        ck_assert_status(skpi__dds_merge(m[0], b), SKPI_OK);
+        ck_assert_status(skpi__dds_merge(m[1], tb), SKPI_OK);
+        ck_assert_status(skpi__dds_merge(m[2], b), SKPI_OK);
+        ck_assert_status(skpi__dds_merge(m[3], tb), SKPI_OK);
+        for (int k = 0; k < 4; k++)
+            same_state(m[k], all);
+        /* Two sparse sketches stay sparse exactly when their buckets fit. */
+        if (!a->dense && !b->dense) {
+            int distinct = 0;
+            for (int32_t i = 0; i <= all->index_max; i++)
+                distinct += skpi__dds_bucket_count(all, i) > 0;
+            ck_assert_int_eq(!m[0]->dense, distinct <= SKPI__DDS_SPARSE_MAX);
+        }
+        /* Into itself: as every value added twice. */
+        skpi__dds *twice = sketch(0.01);
+        add_all(twice, va, na);
+        add_all(twice, va, na);
+        ck_assert_status(skpi__dds_merge(a, a), SKPI_OK);
+        same_state(a, twice);
+        skpi__dds *all_of[] = {a, b, all, tb, m[0], m[1], m[2], m[3], twice};
+        for (size_t k = 0; k < sizeof all_of / sizeof all_of[0]; k++)
+            skpi__dds_free(all_of[k]);
+    }
+}
+END_TEST
+
+/* A pair holds a 32-bit count: one that would pass it turns the sketch
+ * dense, with nothing lost. */
+START_TEST(test_sparse_big_counts)
+{
+    const int64_t big = (int64_t)UINT32_MAX;
+    skpi__dds *s = sketch(0.01), *t = sketch(0.01);
+    ck_assert_status(skpi__dds_add_n(s, 60, big), SKPI_OK);
+    ck_assert(!s->dense);
+    ck_assert_status(skpi__dds_add(s, 60), SKPI_OK);
+    ck_assert(s->dense);
+    ck_assert_int_eq(skpi__dds_bucket_count(s, skpi__dds_index(s, 60)), big + 1);
+    /* Straight into a new pair, and through a merge of two sparse. */
+    ck_assert_status(skpi__dds_add_n(t, 61, big + 1), SKPI_OK);
+    ck_assert(t->dense);
+    skpi__dds *u = sketch(0.01), *v = sketch(0.01);
+    ck_assert_status(skpi__dds_add_n(u, 3600, big), SKPI_OK);
+    ck_assert_status(skpi__dds_add_n(v, 3600, 2), SKPI_OK);
+    ck_assert_status(skpi__dds_add(v, 60), SKPI_OK);
+    ck_assert_status(skpi__dds_merge(u, v), SKPI_OK);
+    ck_assert(u->dense);
+    ck_assert_int_eq(skpi__dds_bucket_count(u, skpi__dds_index(u, 3600)), big + 2);
+    ck_assert_int_eq(skpi__dds_n(u), big + 3);
+    /* The decoder picks the dense form for such a count. */
+    size_t len;
+    unsigned char *buf = encode(u, &len);
+    skpi__dds *d = NULL;
+    ck_assert_status(skpi__dds_decode(buf, len, &d), SKPI_OK);
+    ck_assert(d->dense);
+    same_state(u, d);
+    free(buf);
+    skpi__dds_free(s);
+    skpi__dds_free(t);
+    skpi__dds_free(u);
+    skpi__dds_free(v);
+    skpi__dds_free(d);
 }
 END_TEST
 
@@ -905,7 +1124,8 @@ START_TEST(test_enomem)
     fail_after = -1;
     s = sketch(0.01);
 
-    /* The first non-zero value allocates the window; zeros never do. */
+    /* The first non-zero value allocates the sparse form's pairs; zeros
+     * never do. */
     fail_after = 0;
     ck_assert_status(skpi__dds_add(s, 0), SKPI_OK);
     ck_assert_status(skpi__dds_add(s, 60), SKPI_ENOMEM);
@@ -914,8 +1134,57 @@ START_TEST(test_enomem)
     fail_after = -1;
     ck_assert_status(skpi__dds_add(s, 60), SKPI_OK);
 
+    /* More pairs, then the dense window: each refused, then accepted. */
+    skpi__dds *before = NULL;
+    for (int k = 1; k <= SKPI__DDS_SPARSE_MAX; k++) {
+        bool full = s->npairs == s->pcap;
+        before = dup_sketch(s);
+        fail_after = 0;
+        ck_assert_status(skpi__dds_prepare(s, spread(k)),
+                         full ? SKPI_ENOMEM : SKPI_OK);
+        ck_assert_status(skpi__dds_add(s, spread(k)),
+                         full ? SKPI_ENOMEM : SKPI_OK);
+        fail_after = -1;
+        if (full) {
+            ck_assert(skpi__dds_equal(s, before));
+            ck_assert_status(skpi__dds_add(s, spread(k)), SKPI_OK);
+        }
+        skpi__dds_free(before);
+    }
+    ck_assert(s->dense); /* 60 and spread(1..16): 17 buckets */
+    skpi__dds *sp = sketch(0.01), *sp2 = sketch(0.01);
+    for (int k = 0; k < SKPI__DDS_SPARSE_MAX; k++)
+        ck_assert_status(skpi__dds_add(k % 2 ? sp : sp2, spread(k)), SKPI_OK);
+    /* Sparse into dense, sparse into sparse (more pairs, then too many). */
+    before = dup_sketch(sp);
+    fail_after = 0;
+    ck_assert_status(skpi__dds_merge(sp, s), SKPI_ENOMEM);
+    ck_assert(skpi__dds_equal(sp, before));
+    ck_assert_status(skpi__dds_merge(sp, sp2), SKPI_ENOMEM);
+    ck_assert(skpi__dds_equal(sp, before));
+    fail_after = -1;
+    ck_assert_status(skpi__dds_merge(sp, sp2), SKPI_OK);
+    ck_assert(!sp->dense);
+    ck_assert_int_eq(sp->npairs, SKPI__DDS_SPARSE_MAX);
+    skpi__dds_free(before);
+    before = dup_sketch(sp);
+    skpi__dds *one = sketch(0.01);
+    ck_assert_status(skpi__dds_add(one, spread(40)), SKPI_OK);
+    fail_after = 0;
+    ck_assert_status(skpi__dds_merge(sp, one), SKPI_ENOMEM);
+    ck_assert(skpi__dds_equal(sp, before));
+    ck_assert_status(skpi__dds_prepare(sp, spread(40)), SKPI_ENOMEM);
+    ck_assert(!sp->dense);
+    fail_after = -1;
+    ck_assert_status(skpi__dds_merge(sp, one), SKPI_OK);
+    ck_assert(sp->dense);
+    skpi__dds_free(one);
+    skpi__dds_free(sp);
+    skpi__dds_free(sp2);
+    skpi__dds_free(before);
+
     /* Growing the window. */
-    skpi__dds *before = dup_sketch(s);
+    before = dup_sketch(s);
     fail_after = 0;
     ck_assert_status(skpi__dds_add(s, 86400), SKPI_ENOMEM);
     ck_assert_status(skpi__dds_add_n(s, 1, 5), SKPI_ENOMEM);
@@ -1264,6 +1533,9 @@ Suite *ddsketch_suite(void)
     tcase_add_test(core, test_encode_bytes);
     tcase_add_test(core, test_merge_is_union);
     tcase_add_test(core, test_merge_laws);
+    tcase_add_test(core, test_sparse_transition);
+    tcase_add_test(core, test_sparse_merge);
+    tcase_add_test(core, test_sparse_big_counts);
     tcase_add_test(core, test_copy_independent);
     tcase_add_test(core, test_embedded);
     tcase_add_test(core, test_roundtrip);

@@ -4,8 +4,9 @@
  * core:     the hash against XXH64's reference values, exact small sets,
  *           merge as set union (register for register), merge algebra,
  *           the sparse to dense transition checked against an independent
- *           model of the registers and of the documented byte layout, and
- *           encode / decode round trips.
+ *           model of the registers and of the documented byte layout,
+ *           encode / decode round trips, and unions (skpi__hll_union)
+ *           against the sketch that merging every source gives.
  * accuracy: relative error within 3 standard errors (1.04 / sqrt(m)) at
  *           10^3, 10^5 and 10^6 distinct ids over several id sets.
  * errors:   bad arguments, bad precisions, every malformed encoding we can
@@ -697,6 +698,96 @@ static void check_accuracy(int p, uint64_t n, uint32_t set)
     skpi__hll_free(h);
 }
 
+/* The sources of a union test: sparse sketches of every size up to past
+ * T(p), some dense ones, empty ones, drawn from overlapping id ranges. */
+static skpi__hll *union_source(uint64_t *s, int p)
+{
+    uint32_t kind = rng_below(s, 10);
+    if (kind < 7)
+        return random_sketch(s, p);
+    if (kind < 9) {
+        uint64_t lo = rng_below(s, 4000);
+        return sketch_of(p, 3, lo, lo + rng_below(s, 2 * sparse_max(p)));
+    }
+    return hll_new(p);
+}
+
+/* The union says what the merged sketch says: form, estimate, any. */
+static void union_matches(const skpi__hll_union *u, const skpi__hll *m,
+                          bool any)
+{
+    ck_assert(skpi__hll_union_any(u) == any);
+    ck_assert(skpi__hll_union_is_sparse(u) == skpi__hll_is_sparse(m));
+    ck_assert(skpi__hll_union_count(u) == skpi__hll_count(m));
+}
+
+/*
+ * A union of many sketches gives exactly what merging them one by one into
+ * one sketch gives, after every source: the same form and the very same
+ * estimate; so does a union of two unions, whatever their forms.
+ */
+START_TEST(test_union)
+{
+    static const int ps[] = {4, 6, 10, 14};
+    uint64_t s = 77;
+    for (size_t pi = 0; pi < sizeof ps / sizeof ps[0]; pi++) {
+        int p = ps[pi];
+        for (int iter = 0; iter < 12; iter++) {
+            skpi__hll_union u, half[2];
+            ck_assert_status(skpi__hll_union_init(&u, p), SKPI_OK);
+            for (int h = 0; h < 2; h++)
+                ck_assert_status(skpi__hll_union_init(&half[h], p), SKPI_OK);
+            skpi__hll *m = hll_new(p), *mh[2] = {hll_new(p), hll_new(p)};
+            union_matches(&u, m, false);
+            int n = 1 + (int)rng_below(&s, 40);
+            for (int k = 0; k < n; k++) {
+                skpi__hll *src = union_source(&s, p);
+                ck_assert_status(skpi__hll_merge(m, src), SKPI_OK);
+                ck_assert_status(skpi__hll_union_add(&u, src), SKPI_OK);
+                union_matches(&u, m, true);
+                int h = (int)rng_below(&s, 2);
+                ck_assert_status(skpi__hll_merge(mh[h], src), SKPI_OK);
+                ck_assert_status(skpi__hll_union_add(&half[h], src), SKPI_OK);
+                skpi__hll_free(src);
+            }
+            /* Unions of unions, both ways round. */
+            skpi__hll_union ab, ba;
+            ck_assert_status(skpi__hll_union_init(&ab, p), SKPI_OK);
+            ck_assert_status(skpi__hll_union_init(&ba, p), SKPI_OK);
+            ck_assert_status(skpi__hll_union_merge(&ab, &half[0]), SKPI_OK);
+            ck_assert_status(skpi__hll_union_merge(&ab, &half[1]), SKPI_OK);
+            ck_assert_status(skpi__hll_union_merge(&half[1], &half[0]), SKPI_OK);
+            ck_assert_status(skpi__hll_union_merge(&half[1], &half[1]), SKPI_OK);
+            ck_assert_status(skpi__hll_union_merge(&ba, &half[1]), SKPI_OK);
+            union_matches(&ab, m, true);
+            union_matches(&half[1], m, true);
+            union_matches(&ba, m, true);
+            skpi__hll_union_fini(&u);
+            skpi__hll_union_fini(&ab);
+            skpi__hll_union_fini(&ba);
+            for (int h = 0; h < 2; h++) {
+                skpi__hll_union_fini(&half[h]);
+                skpi__hll_free(mh[h]);
+            }
+            skpi__hll_free(m);
+        }
+    }
+    /* A union of nothing, and of empty sketches; fini(NULL). */
+    skpi__hll_union u;
+    ck_assert_status(skpi__hll_union_init(&u, 14), SKPI_OK);
+    ck_assert(!skpi__hll_union_any(&u));
+    ck_assert(skpi__hll_union_count(&u) == 0.0);
+    skpi__hll *e = hll_new(14);
+    ck_assert_status(skpi__hll_union_add(&u, e), SKPI_OK);
+    ck_assert(skpi__hll_union_any(&u));
+    ck_assert(skpi__hll_union_is_sparse(&u));
+    ck_assert(skpi__hll_union_count(&u) == 0.0);
+    skpi__hll_union_fini(&u);
+    skpi__hll_union_fini(NULL);
+    skpi__hll_free(e);
+}
+END_TEST
+
 START_TEST(test_accuracy_1e3)
 {
     for (uint32_t set = 100; set < 110; set++)
@@ -1085,6 +1176,88 @@ static skpi_status op_merge(skpi__hll *h, const void *arg)
     return skpi__hll_merge(h, arg);
 }
 
+/*
+ * Unions: bad arguments, and every allocation failing (the table, its
+ * growth, the registers reserved for turning dense) leaves the union's
+ * figures as they were; the same call then succeeds.
+ */
+START_TEST(test_union_errors)
+{
+    skpi__hll_union u, v;
+    skpi__hll *h = sketch_of(12, 1, 0, 10), *h6 = hll_new(6);
+    ck_assert_status(skpi__hll_union_init(NULL, 14), SKPI_EINVAL);
+    ck_assert_status(skpi__hll_union_init(&u, 3), SKPI_EOPTION);
+    ck_assert_status(skpi__hll_union_init(&u, 19), SKPI_EOPTION);
+    ck_assert_status(skpi__hll_union_init(&u, 12), SKPI_OK);
+    ck_assert_status(skpi__hll_union_init(&v, 6), SKPI_OK);
+    ck_assert_status(skpi__hll_union_add(NULL, h), SKPI_EINVAL);
+    ck_assert_status(skpi__hll_union_add(&u, NULL), SKPI_EINVAL);
+    ck_assert_status(skpi__hll_union_add(&u, h6), SKPI_EOPTION);
+    ck_assert_status(skpi__hll_union_add(&v, h6), SKPI_OK);
+    ck_assert_status(skpi__hll_union_merge(&u, &v), SKPI_EOPTION);
+    ck_assert_status(skpi__hll_union_merge(NULL, &v), SKPI_EINVAL);
+    ck_assert_status(skpi__hll_union_merge(&u, NULL), SKPI_EINVAL);
+    ck_assert(!skpi__hll_union_any(&u));
+    ck_assert(!skpi__hll_union_any(NULL));
+    ck_assert(!skpi__hll_union_is_sparse(NULL));
+    ck_assert(skpi__hll_union_count(NULL) == 0.0);
+    skpi__hll_union_fini(&u);
+    skpi__hll_union_fini(&v);
+    skpi__hll_free(h);
+    skpi__hll_free(h6);
+
+    /* Sources that make the table, grow it, turn the union dense in the
+     * middle of a source, then fold into the registers. */
+    const int p = 10;
+    skpi__hll *src[5] = {sketch_of(p, 4, 0, 50), sketch_of(p, 4, 40, 150),
+                         sketch_of(p, 4, 100, 300), sketch_of(p, 4, 0, 3000),
+                         sketch_of(p, 4, 5000, 5010)};
+    for (int k = 0; k < 5; k++) {
+        int failures = 0;
+        for (long budget = 0;; budget++) {
+            skpi__hll_union w;
+            ck_assert_status(skpi__hll_union_init(&w, p), SKPI_OK);
+            for (int j = 0; j < k; j++)
+                ck_assert_status(skpi__hll_union_add(&w, src[j]), SKPI_OK);
+            bool any = skpi__hll_union_any(&w);
+            bool sparse = skpi__hll_union_is_sparse(&w);
+            double count = skpi__hll_union_count(&w);
+            alloc_budget = budget;
+            skpi_status st = skpi__hll_union_add(&w, src[k]);
+            alloc_budget = -1;
+            if (st != SKPI_OK) {
+                ck_assert_status(st, SKPI_ENOMEM);
+                ck_assert(skpi__hll_union_any(&w) == any);
+                ck_assert(skpi__hll_union_is_sparse(&w) == sparse);
+                ck_assert(skpi__hll_union_count(&w) == count);
+                failures++;
+            }
+            /* A union of unions fails the same way. */
+            skpi__hll_union z;
+            ck_assert_status(skpi__hll_union_init(&z, p), SKPI_OK);
+            ck_assert_status(skpi__hll_union_add(&z, src[k]), SKPI_OK);
+            alloc_budget = budget;
+            skpi_status st2 = skpi__hll_union_merge(&w, &z);
+            alloc_budget = -1;
+            if (st2 != SKPI_OK) {
+                ck_assert_status(st2, SKPI_ENOMEM);
+                ck_assert(skpi__hll_union_is_sparse(&w) == sparse ||
+                          st == SKPI_OK);
+            }
+            skpi__hll_union_fini(&z);
+            skpi__hll_union_fini(&w);
+            if (st == SKPI_OK)
+                break;
+        }
+        /* The first source needs a table; the third turns the union dense. */
+        int least = k == 0 || k == 2 ? 1 : 0;
+        ck_assert_int_ge(failures, least);
+    }
+    for (int k = 0; k < 5; k++)
+        skpi__hll_free(src[k]);
+}
+END_TEST
+
 START_TEST(test_enomem)
 {
     skpi__hll *h = NULL;
@@ -1176,6 +1349,7 @@ Suite *hll_suite(void)
     tcase_add_test(core, test_sparse_layout);
     tcase_add_test(core, test_roundtrip);
     tcase_add_test(core, test_memory_and_error);
+    tcase_add_test(core, test_union);
     tcase_set_timeout(core, 60);
     suite_add_tcase(s, core);
 
@@ -1195,6 +1369,7 @@ Suite *hll_suite(void)
     tcase_add_test(errors, test_decode_sparse);
     tcase_add_test(errors, test_decode_corruption);
     tcase_add_test(errors, test_enomem);
+    tcase_add_test(errors, test_union_errors);
     tcase_set_timeout(errors, 60);
     suite_add_tcase(s, errors);
 

@@ -23,6 +23,15 @@
  * late delivery from one to three days earlier.  Platforms, categories,
  * kinds and scores cycle through the built-in taxonomy.
  *
+ * Other baselines run as other programs, on the same input in the same
+ * run: the generated CSV log through mawk (or awk), Python's csv module
+ * with collections.Counter, and sqlite3 (import, then GROUP BY), each
+ * counting the rows by platform and category; and python/bench.py
+ * --table, which times the Python package's per-event call and
+ * record_many() against a dict of counters and collections.Counter, with
+ * the library this program runs with (found by dladdr()).  A missing tool
+ * is a note under the table, not a failure.
+ *
  * The benchmark uses the public API only (and examples/demo.c for the
  * founding half year).  It never asserts a timing: it measures.
  *
@@ -40,8 +49,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 34)
+#include <dlfcn.h> /* dladdr() is in libc itself from glibc 2.34 */
+#define HAVE_DLADDR 1
+#endif
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -211,14 +225,26 @@ static int reset_peak_rss(void)
 typedef struct row {
     char op[128];
     char result[40];
-    char base[40];
+    char base[72];
     char ratio[16];
 } row;
 
 typedef struct table {
     row rows[64];
     int n;
+    char notes[8][160]; /* printed under the table: what was skipped */
+    int n_notes;
 } table;
+
+static void note_skip(table *tb, const char *fmt, ...)
+{
+    if (tb->n_notes == (int)(sizeof tb->notes / sizeof tb->notes[0]))
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tb->notes[tb->n_notes++], sizeof tb->notes[0], fmt, ap);
+    va_end(ap);
+}
 
 static void put(table *tb, const char *op, const char *result,
                 const char *base, const char *ratio)
@@ -267,6 +293,10 @@ static void print_table(const table *tb)
         const row *r = &tb->rows[i];
         printf("| %s | %s | %s | %s |\n", r->op, r->result, r->base, r->ratio);
     }
+    if (tb->n_notes > 0)
+        printf("\n");
+    for (int i = 0; i < tb->n_notes; i++)
+        printf("Note: %s\n", tb->notes[i]);
 }
 
 static int wanted(const bench *b, const char *op)
@@ -1034,6 +1064,193 @@ static void long_tracker(const bench *b, table *tb, skpi_tracker *t,
 }
 
 /* ===================================================================== */
+/* OpenMetrics for 1,000 series                                          */
+/* ===================================================================== */
+
+/* Platforms of the OpenMetrics tracker: the built-in three and more, so
+ * that its text has about 1,000 series. */
+#define OM_PLATFORMS 22
+
+typedef struct om_ctx {
+    skpi_tracker *t;
+    int64_t from, to;
+    char *buf;
+    size_t size, len;
+} om_ctx;
+
+/* What a scrape of a live tracker costs: the report of the day and its
+ * text, into a buffer kept from one scrape to the next. */
+static skpi_status do_scrape(void *arg)
+{
+    om_ctx *c = arg;
+    return skpi_report_openmetrics_into(c->t, c->from, c->to, NULL, 0, 0,
+                                        c->buf, c->size, &c->len);
+}
+
+/*
+ * A tracker of OM_PLATFORMS platforms and the built-in categories with one
+ * day of traffic on every platform: messages and their answers, ratings,
+ * engagements, posts, a follower reading and commenters by id.
+ */
+static skpi_tracker *om_tracker(void)
+{
+    skpi_tracker *t = new_tracker(NULL);
+    char slug[32];
+    for (int p = 3; p < OM_PLATFORMS; p++) {
+        snprintf(slug, sizeof slug, "network%02d", p);
+        check("skpi_taxonomy_add",
+              skpi_taxonomy_add(t, SKPI_PLATFORM, slug, NULL, NULL));
+    }
+    rng g = {UINT64_C(0x0E7A0E7A)};
+    char who[40];
+    for (uint32_t p = 0; p < OM_PLATFORMS; p++) {
+        for (int m = 0; m < 60; m++) {
+            uint32_t c = below(&g, 7);
+            int64_t tm = STREAM_START + below(&g, 40000);
+            check("skpi_record_message", skpi_record_message(t, p, c, tm));
+            if (c != SKPI_CATEGORY_THANKS)
+                check("skpi_record_response",
+                      skpi_record_response(t, p, c, tm, tm + 60 + below(&g, 7200)));
+            if (m % 4 == 0)
+                check("skpi_record_rating",
+                      skpi_record_rating(t, p, tm + 9000, 1 + (int)below(&g, 5)));
+        }
+        for (uint32_t k = 0; k < 3; k++)
+            check("skpi_record_engagement",
+                  skpi_record_engagement(t, p, k, STREAM_START + 3600,
+                                         1 + below(&g, 500)));
+        for (int i = 0; i < 40; i++) {
+            person_id(who, sizeof who, below(&g, 100000));
+            check("skpi_record_engagement_by",
+                  skpi_record_engagement_by(t, p, SKPI_KIND_COMMENT,
+                                            STREAM_START + i, 1, who));
+        }
+        check("skpi_record_posts", skpi_record_posts(t, p, STREAM_START, 2));
+        check("skpi_record_followers",
+              skpi_record_followers(t, p, STREAM_START + 7200,
+                                    10000 + below(&g, 1000)));
+    }
+    return t;
+}
+
+static void openmetrics_1000(const bench *b, table *tb)
+{
+    const char *op = "OpenMetrics text, one day of 22 platforms";
+    if (!wanted(b, op))
+        return;
+    om_ctx c = {om_tracker(), STREAM_START - STREAM_START % DAY, 0, NULL, 0, 0};
+    c.to = c.from + DAY;
+    /* The first scrape sizes the buffer, as a service's would. */
+    skpi_status st = do_scrape(&c);
+    if (st != SKPI_EBUFSIZE)
+        check(op, st);
+    c.size = c.len;
+    c.buf = malloc(c.size);
+    if (c.buf == NULL)
+        die(op, SKPI_ENOMEM);
+    double ns = time_call(b, op, do_scrape, &c);
+    size_t series = 0;
+    for (size_t i = 0; i < c.len; i++)
+        if ((i == 0 || c.buf[i - 1] == '\n') && c.buf[i] != '#')
+            series++;
+    char name[120];
+    snprintf(name, sizeof name, "%s (%zu series, report included)", op, series);
+    put_time(tb, name, ns, 0, "");
+    free(c.buf);
+    skpi_tracker_free(c.t);
+}
+
+/* ===================================================================== */
+/* Other programs: the CSV baselines and the Python part                 */
+/* ===================================================================== */
+
+/* Whether `prog` is an executable file in a directory of $PATH. */
+static int have_program(const char *prog)
+{
+    const char *path = getenv("PATH");
+    char dir[1024], file[1100];
+    while (path != NULL && *path != '\0') {
+        size_t n = strcspn(path, ":");
+        snprintf(dir, sizeof dir, "%.*s", (int)n, n == 0 ? "." : path);
+        snprintf(file, sizeof file, "%s/%s", dir, prog);
+        if (access(file, X_OK) == 0)
+            return 1;
+        path += n + (path[n] == ':');
+    }
+    return 0;
+}
+
+/* Whether s can go between single quotes in a shell command. */
+static int quotable(const char *s)
+{
+    return strchr(s, '\'') == NULL;
+}
+
+/* CPU time of the waited-for children (user + system), in ns. */
+static double children_cpu_ns(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_CHILDREN, &ru);
+    return ((double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec) * 1e9 +
+           ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) * 1e3;
+}
+
+/*
+ * Run a shell command, keeping the first `cap` bytes of its output in
+ * out, and time it: wall time, or with --cpu-time the CPU time the
+ * command's processes used.  Returns the time in ns, or -1 if the command
+ * failed (its exit status was not 0).
+ */
+static double run_timed(const char *cmd, char *out, size_t cap)
+{
+    double w0 = wall_ns(), c0 = children_cpu_ns();
+    FILE *f = popen(cmd, "r");
+    if (f == NULL)
+        return -1;
+    size_t n = 0, got;
+    char sink[4096];
+    while ((got = fread(sink, 1, sizeof sink, f)) > 0) {
+        size_t keep = n + 1 < cap ? cap - 1 - n : 0;
+        if (keep > got)
+            keep = got;
+        memcpy(out + n, sink, keep);
+        n += keep;
+    }
+    out[n] = '\0';
+    int status = pclose(f);
+    double ns = bench_clock == CLOCK_MONOTONIC ? wall_ns() - w0
+                                               : children_cpu_ns() - c0;
+    return status == 0 ? ns : -1;
+}
+
+/* The file the library was loaded from (for the Python part), or "". */
+static void library_path(char *buf, size_t n)
+{
+    snprintf(buf, n, "%s", "");
+#ifdef HAVE_DLADDR
+    Dl_info info;
+    /* An address inside the library (copied: ISO C has no cast from a
+     * function pointer to void *). */
+    const char *(*fn)(void) = skpi_version_string;
+    void *addr;
+    memcpy(&addr, &fn, sizeof addr);
+    if (dladdr(addr, &info) != 0 &&
+        info.dli_fname != NULL && strstr(info.dli_fname, "libsocialkpi") != NULL)
+        snprintf(buf, n, "%s", info.dli_fname);
+#endif
+    const char *env = getenv("SOCIALKPI_LIBRARY");
+    if (buf[0] == '\0' && env != NULL)
+        snprintf(buf, n, "%s", env);
+}
+
+/* The Python interpreter: $PYTHON, else python3. */
+static const char *python(void)
+{
+    const char *py = getenv("PYTHON");
+    return py != NULL && *py != '\0' && strcmp(py, ":") != 0 ? py : "python3";
+}
+
+/* ===================================================================== */
 /* CSV event log                                                         */
 /* ===================================================================== */
 
@@ -1080,6 +1297,111 @@ static double write_log(const char *path, size_t n)
     return fclose(f) == 0 ? size : -1;
 }
 
+/* The comparison tools of the CSV row: each counts the log's rows by
+ * platform and category and prints the number of groups and of rows. */
+typedef struct csv_tool {
+    const char *program; /* looked up on $PATH */
+    const char *name;    /* in the table */
+    const char *fmt;     /* shell command: @F is the log's path, @P python */
+} csv_tool;
+
+static const csv_tool csv_tools[] = {
+    {"mawk", "mawk",
+     "mawk -F, 'NR > 1 { n[$2 \",\" $4]++ } END { for (k in n) { g++; "
+     "s += n[k] } print g, s }' '@F'"},
+    {"awk", "awk",
+     "awk -F, 'NR > 1 { n[$2 \",\" $4]++ } END { for (k in n) { g++; "
+     "s += n[k] } print g, s }' '@F'"},
+    {NULL, "Python csv + collections.Counter",
+     "@P -c 'import collections, csv, sys\n"
+     "with open(sys.argv[1], newline=\"\") as f:\n"
+     "    r = csv.reader(f)\n"
+     "    next(r)\n"
+     "    c = collections.Counter((row[1], row[3]) for row in r)\n"
+     "print(len(c), sum(c.values()))' '@F'"},
+    {"sqlite3", "sqlite3 import + GROUP BY",
+     "sqlite3 -batch -cmd '.mode list' -cmd '.separator \" \"' "
+     "-cmd '.import --csv @F ev' :memory: 'SELECT count(*), sum(n) FROM "
+     "(SELECT count(*) AS n FROM ev GROUP BY platform, category);'"},
+};
+
+/* fmt with @P replaced by py and @F by file (a long result is cut). */
+static void subst(char *out, size_t cap, const char *fmt, const char *py,
+                  const char *file)
+{
+    size_t n = 0;
+    for (const char *f = fmt; *f != '\0' && n + 1 < cap; f++) {
+        const char *put = NULL;
+        if (f[0] == '@' && (f[1] == 'P' || f[1] == 'F'))
+            put = *++f == 'P' ? py : file;
+        for (; put != NULL && *put != '\0' && n + 1 < cap; put++)
+            out[n++] = *put;
+        if (put == NULL)
+            out[n++] = *f;
+    }
+    out[n] = '\0';
+}
+
+/*
+ * The same log through each comparison tool, one row each: the library's
+ * rate against the tool's, medians of up to 3 runs like the library's.
+ * mawk stands for awk when both exist; a missing tool is a note.
+ */
+static void csv_baselines(const bench *b, table *tb, const char *op,
+                          const char *path, const char *lib_text,
+                          double lib_rate)
+{
+    int have_mawk = have_program("mawk"), main_row = 0;
+    int reps = b->reps < 3 ? b->reps : 3;
+    for (size_t k = 0; k < sizeof csv_tools / sizeof csv_tools[0]; k++) {
+        /* The main row, with awk's figure when there was one. */
+        if (k == 2 && !main_row)
+            put(tb, op, lib_text, "-", "-");
+        const csv_tool *tool = &csv_tools[k];
+        const char *prog = tool->program != NULL ? tool->program : python();
+        if (strcmp(tool->name, "awk") == 0 && have_mawk)
+            continue;
+        if (strchr(prog, '/') == NULL ? !have_program(prog)
+                                      : access(prog, X_OK) != 0) {
+            /* No mawk is a note only when awk is missing too. */
+            if (k != 0)
+                note_skip(tb, "no %s on the PATH: the \"%s\" comparison "
+                          "is skipped", prog, tool->name);
+            continue;
+        }
+        if (!quotable(path) || !quotable(prog)) {
+            note_skip(tb, "%s skipped: a quote in its path", tool->name);
+            continue;
+        }
+        char cmd[1200], out[256];
+        subst(cmd, sizeof cmd, tool->fmt, prog, path);
+        double v[MAX_REPS];
+        int ok = 1;
+        for (int r = 0; r < reps && ok; r++) {
+            v[r] = run_timed(cmd, out, sizeof out);
+            unsigned long long groups = 0, rows = 0;
+            ok = v[r] >= 0 &&
+                 sscanf(out, "%llu %llu", &groups, &rows) == 2 &&
+                 rows == (unsigned long long)b->csv_rows && groups > 0;
+        }
+        if (!ok) {
+            note_skip(tb, "%s failed or miscounted the log (output: %.60s)",
+                      tool->name, out);
+            continue;
+        }
+        double rate = (double)b->csv_rows / median(v, reps) * 1e9;
+        char row_op[160], base[40], q[16];
+        if (k < 2) {
+            snprintf(row_op, sizeof row_op, "%s (baseline: %s)", op, tool->name);
+            main_row = 1;
+        } else
+            snprintf(row_op, sizeof row_op, "CSV ingestion vs %s", tool->name);
+        snprintf(base, sizeof base, "%.2f M rows/s", rate / 1e6);
+        snprintf(q, sizeof q, "%.1fx", lib_rate / rate);
+        put(tb, row_op, lib_text, base, q);
+    }
+}
+
 static void csv_ingestion(const bench *b, table *tb)
 {
     char op[96];
@@ -1110,35 +1432,152 @@ static void csv_ingestion(const bench *b, table *tb)
                 strerror(errno));
         exit(1);
     }
-    double v[MAX_REPS], peak = 0;
+    double v[MAX_REPS];
     int reps = b->reps < 3 ? b->reps : 3;
     for (int r = 0; r <= reps; r++) {
         t = new_tracker("+04:00");
         memset(&res, 0, sizeof res);
-        double rss0 = status_kb("VmRSS:");
-        int peak_ok = reset_peak_rss();
         double t0 = now_ns();
         st = skpi_csv_ingest_path(t, path, SKPI_CSV_LENIENT, &res);
         double ns = now_ns() - t0;
-        if (peak_ok && status_kb("VmHWM:") - rss0 > peak)
-            peak = status_kb("VmHWM:") - rss0;
         skpi_tracker_free(t);
         if (st != SKPI_OK)
             die("skpi_csv_ingest_path", st);
         if (r > 0) /* run 0 is the warm-up */
             v[r - 1] = ns;
     }
-    remove(path);
     double ns = median(v, reps);
+    double lib_rate = (double)b->csv_rows / ns * 1e9;
     char res_text[40];
-    snprintf(res_text, sizeof res_text, "%.2f M rows/s", (double)b->csv_rows / ns * 1e3);
-    put(tb, op, res_text, "-", "-");
+    snprintf(res_text, sizeof res_text, "%.2f M rows/s", lib_rate / 1e6);
+    csv_baselines(b, tb, op, path, res_text, lib_rate);
     snprintf(op, sizeof op, "CSV ingestion, %.0f MB log", size / 1e6);
     snprintf(res_text, sizeof res_text, "%.0f MB/s", size / ns * 1e3);
     put(tb, op, res_text, "-", "-");
+    /* The peak in a fresh process: in this one, the memory that earlier
+     * rows freed is reused without growing the resident set. */
     snprintf(op, sizeof op, "CSV ingestion, peak RSS growth (VmHWM)");
-    snprintf(res_text, sizeof res_text, "%.1f MiB", peak / 1048576.0);
-    put(tb, op, res_text, "-", "-");
+    char cmd[1200], out[64];
+    double peak = -1;
+    if (quotable(path)) {
+        snprintf(cmd, sizeof cmd, "'/proc/%ld/exe' --csv-peak '%s'",
+                 (long)getpid(), path);
+        if (run_timed(cmd, out, sizeof out) >= 0 && sscanf(out, "%lf", &peak) != 1)
+            peak = -1;
+    }
+    if (peak >= 0) {
+        snprintf(res_text, sizeof res_text, "%.1f MiB", peak / 1048576.0);
+        put(tb, op, res_text, "-", "-");
+    } else {
+        put(tb, op, "n/a", "-", "-");
+        note_skip(tb, "no peak RSS of the CSV ingestion: needs Linux's "
+                  "/proc/PID/exe and /proc/self/clear_refs");
+    }
+    remove(path);
+}
+
+/*
+ * --csv-peak FILE (run by csv_ingestion() as a fresh process): ingest FILE
+ * once and print the growth of the peak resident set, in bytes.
+ */
+static int csv_peak(const char *path)
+{
+    skpi_tracker *t = new_tracker("+04:00");
+    skpi_csv_result res;
+    memset(&res, 0, sizeof res);
+    double rss0 = status_kb("VmRSS:");
+    if (!reset_peak_rss() || rss0 == 0)
+        return 1;
+    skpi_status st = skpi_csv_ingest_path(t, path, SKPI_CSV_LENIENT, &res);
+    double peak = status_kb("VmHWM:") - rss0;
+    skpi_tracker_free(t);
+    if (st != SKPI_OK)
+        return 1;
+    printf("%.0f\n", peak > 0 ? peak : 0);
+    return 0;
+}
+
+/* ===================================================================== */
+/* The Python part                                                       */
+/* ===================================================================== */
+
+/*
+ * python/bench.py --table against the library this program runs with (its
+ * path from dladdr(), as python/run-tests.sh sets SOCIALKPI_LIBRARY): the
+ * per-event call and record_many(), each with its Python baseline timed in
+ * the same run.  Skipped, with a note, without python3, bench.py or a
+ * shared library.
+ */
+static void python_part(const bench *b, table *tb)
+{
+    const char *op = "Python: per-event call";
+    if (!wanted(b, op) && !wanted(b, "Python: record_many"))
+        return;
+    char lib[1024], script[1300], pypath[1200], cmd[4000];
+    library_path(lib, sizeof lib);
+    snprintf(pypath, sizeof pypath, "%s/../python", TEST_SRCDIR);
+    snprintf(script, sizeof script, "%s/bench.py", pypath);
+    const char *py = python();
+    const char *why = NULL;
+    if (lib[0] == '\0')
+        why = "the library is not a shared object this program can name";
+    else if (strchr(py, '/') == NULL ? !have_program(py) : access(py, X_OK) != 0)
+        why = "no python3 on the PATH";
+    else if (access(script, R_OK) != 0)
+        why = "no python/bench.py beside the tests";
+    else if (!quotable(lib) || !quotable(script) || !quotable(py))
+        why = "a quote in a path";
+    if (why != NULL) {
+        note_skip(tb, "the Python rows are skipped: %s", why);
+        return;
+    }
+    const char *old = getenv("PYTHONPATH");
+    char both[2600];
+    snprintf(both, sizeof both, "%s%s%s", pypath, old != NULL ? ":" : "",
+             old != NULL ? old : "");
+    setenv("SOCIALKPI_LIBRARY", lib, 1);
+    setenv("PYTHONPATH", both, 1);
+    setenv("PYTHONDONTWRITEBYTECODE", "1", 1);
+    size_t n = b->quick ? 20000 : 1000000;
+    snprintf(cmd, sizeof cmd, "'%s' '%s' --table -n %zu --repeat %d%s", py,
+             script, n, b->quick ? 2 : b->reps,
+             bench_clock == CLOCK_MONOTONIC ? "" : " --cpu-time");
+    char out[2048];
+    if (run_timed(cmd, out, sizeof out) < 0) {
+        note_skip(tb, "the Python rows are skipped: python/bench.py failed "
+                  "(run it by hand: see its docstring)");
+        return;
+    }
+    /* Lines: name, seconds per event, the baseline's, the baseline. */
+    int rows = 0;
+    for (char *line = strtok(out, "\n"); line != NULL;
+         line = strtok(NULL, "\n")) {
+        char name[100], base_name[60];
+        double sec, base;
+        if (sscanf(line, "%99[^\t]\t%lf\t%lf\t%59[^\n]", name, &sec, &base,
+                   base_name) != 4 || !(sec > 0) || !(base > 0))
+            continue;
+        char row_op[160], r[40], bt[128], q[16];
+        snprintf(row_op, sizeof row_op, "Python: %s", name);
+        if (!wanted(b, row_op))
+            continue;
+        if (strncmp(name, "record_many", 11) == 0) {
+            snprintf(r, sizeof r, "%.1f M events/s", 1e-6 / sec);
+            snprintf(bt, sizeof bt, "%.1f M events/s (%s)", 1e-6 / base,
+                     base_name);
+        } else {
+            char t[40];
+            fmt_time(r, sizeof r, sec * 1e9, "/event");
+            fmt_time(t, sizeof t, base * 1e9, "/event");
+            snprintf(bt, sizeof bt, "%s (%s)", t, base_name);
+        }
+        snprintf(q, sizeof q, "%.1fx", base / sec);
+        put(tb, row_op, r, bt, q);
+        rows++;
+    }
+    if (rows == 0)
+        note_skip(tb, "the Python rows are skipped: python/bench.py "
+                  "printed no row");
 }
 
 /* ===================================================================== */
@@ -1213,6 +1652,8 @@ int main(int argc, char **argv)
     bench b = {0, 5, (size_t)1 << 22, 1000000, 2557, 10000000, 50e6, NULL, NULL};
     /* --quick first sets small sizes, which the options after it may
      * still change. */
+    if (argc == 3 && strcmp(argv[1], "--csv-peak") == 0)
+        return csv_peak(argv[2]);
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--cpu-time") == 0)
             bench_clock = CLOCK_THREAD_CPUTIME_ID;
@@ -1286,9 +1727,11 @@ int main(int argc, char **argv)
                NULL, loop_follower, naive_follower);
     two_threads(&b, &tb, &s);
     half_year(&b, &tb);
+    openmetrics_1000(&b, &tb);
     if (have_long)
         long_tracker(&b, &tb, lb.t, &lb);
     csv_ingestion(&b, &tb);
+    python_part(&b, &tb);
 
     print_table(&tb);
     load_average(load, sizeof load);
