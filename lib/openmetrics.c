@@ -38,8 +38,8 @@
  *
  * Speed: one buffer, no allocation per series, each sample line built on
  * the stack and appended at once, printf only for the few doubles; every
- * getter called here is O(1) or O(categories) (but skpi_report_people(),
- * which estimates from a sketch each time it is called).
+ * getter called here is O(1) or O(categories) (skpi_report_people() reads
+ * an estimate the report computed once).
  */
 #include <math.h>
 #include <string.h>
