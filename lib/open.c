@@ -22,15 +22,18 @@
  * open-addressing hash table with linear probing under its own mutex, so
  * that threads recording different messages rarely wait for each other:
  *
- *   table --> stripe[0] { mutex, slots[cap], used, live }
+ *   table --> stripe[0] { mutex, slots[cap], live, heap[live] }
  *             stripe[1] ...
  *   slot: | key (8) | received (8) | platform (4) | category (4) |
- *         | state (4) | reserved (4) |                      32 bytes
+ *         | state (4) | heap_at (4) |                       32 bytes
  *
- * A slot is EMPTY (never used), WAITING, ANSWERED or GONE (a tombstone, so
- * that probe sequences stay unbroken after a removal).  A stripe doubles
- * its slots when used slots (live + tombstones) pass 3/4 of them, and the
- * rehash drops the tombstones.
+ * A slot is EMPTY, WAITING or ANSWERED.  A stripe doubles its slots when
+ * the live ones would pass 3/4 of them.  Removal leaves no tombstone: the
+ * messages after the freed slot in its probe run are shifted back into it
+ * where their probe sequence allows (Knuth's Algorithm R, 6.4), so every
+ * probe still ends at the first empty slot, and a full stripe that forgets
+ * one message for each it adds never fills up with tombstones and never
+ * has to be rebuilt.
  *
  * The limit
  * ---------
@@ -39,12 +42,31 @@
  * ids of room, so small limits use one stripe and are exact.  When a stripe
  * is full, the next new id first makes room by forgetting one message:
  * the answered one that arrived first if there is any (it only served to
- * recognise later replies), else the waiting one that arrived first.  The
- * forgotten message stays counted as received and, if it was waiting, as
- * unanswered: only a future reply to it can no longer be matched, and is
- * then counted as a reply to an unknown id.  Forgetting scans the stripe,
- * so at the limit adding an id costs O(limit / stripes); the tracker
- * counts every forgotten message so that reports can show it.
+ * recognise later replies), else the waiting one that arrived first (ties:
+ * the lower key, so that the choice never depends on where slots lie).
+ * The forgotten message stays counted as received and, if it was waiting,
+ * as unanswered: only a future reply to it can no longer be matched, and is
+ * then counted as a reply to an unknown id.  The tracker counts every
+ * forgotten message so that reports can show it.
+ *
+ * That order is total (keys are unique in a stripe), and a binary min-heap
+ * keeps its least message at the top: the heap holds slot numbers, and
+ * each slot its position in the heap (heap_at), so that a message moved by
+ * a removal, or answered, is found and put back in order in O(log n):
+ *
+ *   heap:  [0] [1] [2] ...  slot numbers; heap[k] forgets before
+ *           |               heap[2k+1] and heap[2k+2]
+ *           v
+ *   slots: ... | key received ... state heap_at=0 | ...
+ *
+ * The heap is kept only from the first time the stripe is full: reserving
+ * room for a new id in a full stripe allocates it (so that the insert that
+ * follows cannot fail) and builds it from the slots in O(n); from then on
+ * every insert pushes its slot, an answer moves its slot up (answered
+ * messages go first), a forget pops the top, and a shift or a rehash
+ * renumbers the slots it moves.  So at the limit adding an id costs
+ * O(log(limit / stripes)), and a stripe that never fills pays nothing.
+ * The heap takes 4 bytes a kept message in a full stripe.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -55,13 +77,18 @@
 #define OPEN_MIN_PER_STRIPE 1024
 #define OPEN_MAX_STRIPES 64
 
+/* Slot numbers and heap positions are 32-bit (heap_at): a stripe has at
+ * most 2^32 slots, 128 GiB, which no allocation would give anyway. */
+#define OPEN_MAX_SLOTS ((uint64_t)UINT32_MAX + 1)
+
 struct skpi__open_stripe {
     pthread_mutex_t lock;
     skpi__open_msg *slots;
-    size_t cap;  /* a power of two, or 0 before the first add */
-    size_t used; /* live + tombstones */
-    size_t live; /* waiting + answered */
+    size_t cap;      /* a power of two, or 0 before the first add */
+    size_t live;     /* waiting + answered */
     size_t waiting;
+    uint32_t *heap;  /* live slot numbers in forget order; NULL until full */
+    size_t heap_cap; /* entries allocated */
 };
 
 /* ===================================================================== */
@@ -93,6 +120,11 @@ static size_t stripe_of(const skpi__open_table *o, uint64_t key)
 /* Stripe internals (the caller holds the stripe's lock)                 */
 /* ===================================================================== */
 
+static bool is_live(const skpi__open_msg *m)
+{
+    return m->state == SKPI__OPEN_WAITING || m->state == SKPI__OPEN_ANSWERED;
+}
+
 /* The slot holding key, or NULL. */
 static skpi__open_msg *stripe_find(skpi__open_stripe *s, uint64_t key)
 {
@@ -103,24 +135,92 @@ static skpi__open_msg *stripe_find(skpi__open_stripe *s, uint64_t key)
         skpi__open_msg *m = &s->slots[i];
         if (m->state == SKPI__OPEN_EMPTY)
             return NULL;
-        if (m->state != SKPI__OPEN_GONE && m->key == key)
+        if (m->key == key)
             return m;
     }
 }
 
-/* Place m in a table known to have a free slot and not to hold its key. */
-static void stripe_place(skpi__open_msg *slots, size_t cap,
-                         const skpi__open_msg *m)
+/* The slot where key goes in a table known to have an empty slot and not
+ * to hold key: the first empty one of its probe sequence. */
+static size_t stripe_slot_for(const skpi__open_msg *slots, size_t cap,
+                              uint64_t key)
 {
     size_t mask = cap - 1;
-    size_t i = (size_t)m->key & mask;
-    while (slots[i].state == SKPI__OPEN_WAITING ||
-           slots[i].state == SKPI__OPEN_ANSWERED)
+    size_t i = (size_t)key & mask;
+    while (slots[i].state != SKPI__OPEN_EMPTY)
         i = (i + 1) & mask;
-    slots[i] = *m;
+    return i;
 }
 
-/* Rebuild with `cap` slots, dropping tombstones.  False on ENOMEM. */
+/* ----- The forget heap ----- */
+
+/* Whether a is forgotten before b: answered before waiting, then the
+ * earlier arrival, then the lower key (a total order: keys are unique). */
+static bool forgets_before(const skpi__open_msg *a, const skpi__open_msg *b)
+{
+    if (a->state != b->state)
+        return a->state == SKPI__OPEN_ANSWERED;
+    if (a->received != b->received)
+        return a->received < b->received;
+    return a->key < b->key;
+}
+
+static void heap_put(skpi__open_stripe *s, size_t at, size_t slot)
+{
+    s->heap[at] = (uint32_t)slot;
+    s->slots[slot].heap_at = (uint32_t)at;
+}
+
+/* Move the slot at heap position `at` up to its place. */
+static void heap_up(skpi__open_stripe *s, size_t at)
+{
+    size_t slot = s->heap[at];
+    const skpi__open_msg *m = &s->slots[slot];
+    while (at > 0) {
+        size_t up = (at - 1) / 2;
+        if (!forgets_before(m, &s->slots[s->heap[up]]))
+            break;
+        heap_put(s, at, s->heap[up]);
+        at = up;
+    }
+    heap_put(s, at, slot);
+}
+
+/* Move the slot at heap position `at` down to its place among the first
+ * n positions. */
+static void heap_down(skpi__open_stripe *s, size_t at, size_t n)
+{
+    size_t slot = s->heap[at];
+    const skpi__open_msg *m = &s->slots[slot];
+    for (;;) {
+        size_t c = 2 * at + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n &&
+            forgets_before(&s->slots[s->heap[c + 1]], &s->slots[s->heap[c]]))
+            c++;
+        if (!forgets_before(&s->slots[s->heap[c]], m))
+            break;
+        heap_put(s, at, s->heap[c]);
+        at = c;
+    }
+    heap_put(s, at, slot);
+}
+
+/* Fill the heap (room for live entries) from the slots: O(n). */
+static void heap_build(skpi__open_stripe *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->cap; i++)
+        if (is_live(&s->slots[i]))
+            heap_put(s, n++, i);
+    for (size_t k = n / 2; k-- > 0;)
+        heap_down(s, k, n);
+}
+
+/* ----- Changes to the slots ----- */
+
+/* Rebuild with `cap` slots.  False on ENOMEM, with nothing changed. */
 static bool stripe_rehash(skpi__open_stripe *s, size_t cap)
 {
     skpi__open_msg *slots = calloc(cap, sizeof *slots);
@@ -128,49 +228,61 @@ static bool stripe_rehash(skpi__open_stripe *s, size_t cap)
         return false;
     for (size_t i = 0; i < s->cap; i++) {
         const skpi__open_msg *m = &s->slots[i];
-        if (m->state == SKPI__OPEN_WAITING || m->state == SKPI__OPEN_ANSWERED)
-            stripe_place(slots, cap, m);
+        if (!is_live(m))
+            continue;
+        size_t k = stripe_slot_for(slots, cap, m->key);
+        slots[k] = *m;
+        if (s->heap != NULL) /* the heap keeps its order, renumbered */
+            s->heap[m->heap_at] = (uint32_t)k;
     }
     free(s->slots);
     s->slots = slots;
     s->cap = cap;
-    s->used = s->live;
     return true;
 }
 
-static void stripe_drop(skpi__open_stripe *s, skpi__open_msg *m)
+/*
+ * Empty slot i (its message is already out of the heap).  The messages
+ * after it in the probe run move back into the hole unless their home slot
+ * lies cyclically in (hole, them]: then the hole is not on their probe
+ * path, and moving them would hide them from lookups.
+ */
+static void stripe_remove(skpi__open_stripe *s, size_t i)
 {
-    if (m->state == SKPI__OPEN_WAITING)
+    size_t mask = s->cap - 1;
+    if (s->slots[i].state == SKPI__OPEN_WAITING)
         s->waiting--;
-    m->state = SKPI__OPEN_GONE;
     s->live--;
+    for (size_t j = (i + 1) & mask;; j = (j + 1) & mask) {
+        const skpi__open_msg *m = &s->slots[j];
+        if (m->state == SKPI__OPEN_EMPTY)
+            break;
+        size_t home = (size_t)m->key & mask;
+        if (((j - home) & mask) < ((j - i) & mask))
+            continue; /* home in (i, j]: stays */
+        s->slots[i] = *m;
+        if (s->heap != NULL)
+            s->heap[m->heap_at] = (uint32_t)i;
+        i = j;
+    }
+    memset(&s->slots[i], 0, sizeof s->slots[i]);
 }
 
-/*
- * Forget one message to make room: the earliest-arriving answered one, else
- * the earliest-arriving waiting one (ties: the lower key, so the choice
- * never depends on slot order).
- */
+/* Forget the message at the top of the heap (see "The limit"). */
 static skpi__forgot stripe_forget(skpi__open_stripe *s)
 {
-    skpi__open_msg *best = NULL;
-    for (size_t i = 0; i < s->cap; i++) {
-        skpi__open_msg *m = &s->slots[i];
-        if (m->state != SKPI__OPEN_WAITING && m->state != SKPI__OPEN_ANSWERED)
-            continue;
-        if (best == NULL ||
-            (m->state == SKPI__OPEN_ANSWERED) > (best->state == SKPI__OPEN_ANSWERED) ||
-            ((m->state == best->state) &&
-             (m->received < best->received ||
-              (m->received == best->received && m->key < best->key))))
-            best = m;
-    }
-    if (best == NULL)
+    if (s->live == 0)
         return SKPI__FORGOT_NONE;
-    skpi__forgot what = best->state == SKPI__OPEN_WAITING
+    size_t slot = s->heap[0];
+    skpi__forgot what = s->slots[slot].state == SKPI__OPEN_WAITING
                             ? SKPI__FORGOT_WAITING
                             : SKPI__FORGOT_ANSWERED;
-    stripe_drop(s, best);
+    size_t n = s->live - 1;
+    if (n > 0) {
+        heap_put(s, 0, s->heap[n]);
+        heap_down(s, 0, n);
+    }
+    stripe_remove(s, slot);
     return what;
 }
 
@@ -210,6 +322,7 @@ void skpi__open_free(skpi__open_table *o)
     for (unsigned i = 0; i < o->n_stripes; i++) {
         pthread_mutex_destroy(&o->stripes[i].lock);
         free(o->stripes[i].slots);
+        free(o->stripes[i].heap);
     }
     free(o->stripes);
     o->stripes = NULL;
@@ -234,12 +347,32 @@ void skpi__open_unlock(skpi__open_hold *h)
 skpi_status skpi__open_reserve(skpi__open_hold *h)
 {
     skpi__open_stripe *s = h->stripe;
-    if ((s->used + 1) * 4 <= s->cap * 3)
-        return SKPI_OK;
-    size_t cap = s->cap == 0 ? 16 : s->cap;
-    while ((s->live + 1) * 4 > cap * 3)
-        cap *= 2;
-    return stripe_rehash(s, cap) ? SKPI_OK : SKPI_ENOMEM;
+    /* A full stripe forgets at the insert, which must not fail: the heap
+     * (from now on kept) gets room for every message first. */
+    if ((s->heap != NULL || s->live >= h->table->stripe_limit) &&
+        s->heap_cap < s->live + 1) {
+        size_t want = s->live + 1 > s->heap_cap * 2 ? s->live + 1
+                                                    : s->heap_cap * 2;
+        uint32_t *heap = realloc(s->heap, want * sizeof *heap);
+        if (heap == NULL)
+            return SKPI_ENOMEM;
+        bool fresh = s->heap == NULL;
+        s->heap = heap;
+        s->heap_cap = want;
+        if (fresh)
+            heap_build(s);
+    }
+    if ((s->live + 1) * 4 > s->cap * 3) {
+        size_t cap = s->cap == 0 ? 16 : s->cap;
+        while ((s->live + 1) * 4 > cap * 3) {
+            if (cap >= OPEN_MAX_SLOTS || cap >= SIZE_MAX / 2 / sizeof *s->slots)
+                return SKPI_ENOMEM;
+            cap *= 2;
+        }
+        if (!stripe_rehash(s, cap))
+            return SKPI_ENOMEM;
+    }
+    return SKPI_OK;
 }
 
 skpi__forgot skpi__open_insert(skpi__open_hold *h, const skpi__open_msg *m)
@@ -248,29 +381,30 @@ skpi__forgot skpi__open_insert(skpi__open_hold *h, const skpi__open_msg *m)
     skpi__forgot forgot = SKPI__FORGOT_NONE;
     if (s->live >= h->table->stripe_limit)
         forgot = stripe_forget(s);
-    skpi__open_msg copy = *m;
-    copy.key = h->key;
-    copy.state = SKPI__OPEN_WAITING;
-    /* The first tombstone or empty slot on the probe path: reserve left at
-     * least one empty slot, so the loop ends. */
-    size_t mask = s->cap - 1;
-    size_t i = (size_t)copy.key & mask;
-    while (s->slots[i].state == SKPI__OPEN_WAITING ||
-           s->slots[i].state == SKPI__OPEN_ANSWERED)
-        i = (i + 1) & mask;
-    if (s->slots[i].state == SKPI__OPEN_EMPTY)
-        s->used++;
-    s->slots[i] = copy;
+    /* reserve left at least one empty slot, so the probe ends. */
+    size_t i = stripe_slot_for(s->slots, s->cap, h->key);
+    skpi__open_msg *slot = &s->slots[i];
+    *slot = *m;
+    slot->key = h->key;
+    slot->state = SKPI__OPEN_WAITING;
+    slot->heap_at = 0;
+    if (s->heap != NULL) {
+        heap_put(s, s->live, i);
+        heap_up(s, s->live);
+    }
     s->live++;
     s->waiting++;
-    h->msg = &s->slots[i];
+    h->msg = slot;
     return forgot;
 }
 
 void skpi__open_answer(skpi__open_hold *h)
 {
+    skpi__open_stripe *s = h->stripe;
     h->msg->state = SKPI__OPEN_ANSWERED;
-    h->stripe->waiting--;
+    s->waiting--;
+    if (s->heap != NULL) /* answered messages go first: it moves up */
+        heap_up(s, h->msg->heap_at);
 }
 
 void skpi__open_counts(const skpi__open_table *o, size_t *kept,
@@ -320,9 +454,10 @@ skpi_status skpi__open_collect(skpi__open_table *o, skpi__open_msg **out,
         }
         for (size_t k = 0; k < s->cap; k++) {
             const skpi__open_msg *m = &s->slots[k];
-            if (m->state == SKPI__OPEN_WAITING ||
-                m->state == SKPI__OPEN_ANSWERED)
-                all[len++] = *m;
+            if (is_live(m)) {
+                all[len] = *m;
+                all[len++].heap_at = 0; /* the table's own */
+            }
         }
         pthread_mutex_unlock(&s->lock);
     }

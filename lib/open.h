@@ -23,14 +23,13 @@ typedef struct skpi__open_msg {
     uint32_t platform;
     uint32_t category;
     uint32_t state;    /* SKPI__OPEN_* below */
-    uint32_t reserved;
+    uint32_t heap_at;  /* open.c's own: its place in the forget heap */
 } skpi__open_msg;
 
 enum {
     SKPI__OPEN_EMPTY = 0,    /* slot never used */
     SKPI__OPEN_WAITING = 1,  /* no reply yet */
-    SKPI__OPEN_ANSWERED = 2, /* first reply seen; kept to spot later ones */
-    SKPI__OPEN_GONE = 3      /* slot freed (a tombstone for probing) */
+    SKPI__OPEN_ANSWERED = 2  /* first reply seen; kept to spot later ones */
 };
 
 typedef struct skpi__open_stripe skpi__open_stripe;

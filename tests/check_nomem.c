@@ -29,10 +29,11 @@
  * The calls: skpi_options_new, skpi_options_set_zone (IANA), skpi_tracker_new
  * (with and without options), skpi_taxonomy_add, skpi_category_add, all
  * twenty skpi_record_* calls (into an empty tracker and into one with data,
- * the replies also as late answers), skpi_report_new, skpi_report_json,
+ * the replies also as late answers, and skpi_record_message_id into a
+ * tracker whose table of ids is full), skpi_report_new, skpi_report_json,
  * skpi_tracker_to_bytes, skpi_tracker_from_bytes, skpi_tracker_save,
- * skpi_tracker_load and skpi_tracker_merge (into a tracker with data and
- * into an empty one); and the journal: skpi_journal_open (a snapshot and a
+ * skpi_tracker_load and skpi_tracker_merge (into a tracker with data, into
+ * an empty one and into one whose table of ids is full); and the journal: skpi_journal_open (a snapshot and a
  * journal to replay; no state yet, when it creates both; a journal without
  * its snapshot), skpi_journal_checkpoint, and every recording call and
  * registration into a journalled tracker (whose journal file, and
@@ -644,6 +645,43 @@ static void make_medium_waiting(subject *s)
     ck_assert_status(skpi_record_message_id(s->t, 0, 0, D0 + 3600, "q", "ann"), SKPI_OK);
 }
 
+/* A tracker whose table of ids is full (open limit 3): "a" and "c"
+ * waiting, "b" answered.  The next new id makes the table build the heap
+ * it forgets by (an allocation of its own), then forget "b". */
+static skpi_tracker *full_tracker(const char *ids)
+{
+    skpi_options *o = medium_options();
+    ck_assert_status(skpi_options_set_open_limit(o, 3), SKPI_OK);
+    skpi_tracker *t = NULL;
+    ck_assert_status(skpi_tracker_new(o, &t), SKPI_OK);
+    skpi_options_free(o);
+    char id[2] = {0, 0};
+    for (int i = 0; ids[i] != '\0'; i++) {
+        id[0] = ids[i];
+        ck_assert_status(skpi_record_message_id(t, 0, 0, D0 + 600 * i, id, "ann"), SKPI_OK);
+        if (i == 1)
+            ck_assert_status(skpi_record_reply(t, 0, id, D0 + 600 * i + 60), SKPI_OK);
+    }
+    return t;
+}
+
+static void make_full(subject *s)
+{
+    s->t = full_tracker("abc");
+}
+
+/* Past the limit: "d" forgot "b", and the heap is kept. */
+static void make_past_full(subject *s)
+{
+    s->t = full_tracker("abcd");
+}
+
+static void make_merge_full(subject *s)
+{
+    s->t = full_tracker("abc");
+    s->src = full_tracker("xyz");
+}
+
 static void make_merge(subject *s)
 {
     s->t = medium_tracker(0);
@@ -1048,6 +1086,19 @@ START_TEST(test_record_medium)
 }
 END_TEST
 
+/* A full table of ids: the heap that chooses what to forget is allocated
+ * when the table first fills, by the call that adds an id. */
+START_TEST(test_open_limit)
+{
+    try_every_allocation("skpi_record_message_id, at the open limit", make_full,
+                         call_message_id, SKPI_OK);
+    try_every_allocation("skpi_record_message_id, past the open limit", make_past_full,
+                         call_message_id, SKPI_OK);
+    try_every_allocation("skpi_tracker_merge (into a tracker at its open limit)",
+                         make_merge_full, call_merge, SKPI_OK);
+}
+END_TEST
+
 START_TEST(test_reports)
 {
     try_every_allocation("skpi_report_new", make_medium, call_report_new, SKPI_OK);
@@ -1123,6 +1174,7 @@ static Suite *nomem_suite(void)
     tcase_add_loop_test(core, test_record_empty, 0, (int)N_RECORD_CASES);
     tcase_add_loop_test(core, test_record_medium, 0, (int)N_RECORD_CASES);
     tcase_add_test(core, test_reports);
+    tcase_add_test(core, test_open_limit);
     suite_add_tcase(s, core);
     TCase *snap = tcase_create("snapshots");
     tcase_add_checked_fixture(snap, pin_cpu, NULL);
