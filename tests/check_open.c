@@ -397,7 +397,8 @@ static skpi_tracker *tracker_limit(size_t limit)
  * Events `from` to `to` of a deterministic scenario over 4 platforms and
  * `ids` ids: messages (some duplicates, forgotten ids recorded again) and
  * replies (first, later, early, unknown), arrival times scattered over a
- * few hours and often equal.  Returns nothing: every status is allowed.
+ * few hours and often equal.  Refusals (duplicates, unknown ids, early
+ * replies) are part of it, so statuses are not checked here.
  */
 static void play(skpi_tracker *t, uint64_t seed, unsigned long from, unsigned long to,
                  unsigned ids)
