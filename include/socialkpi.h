@@ -280,8 +280,9 @@ SKPI_API skpi_status skpi_options_set_people_precision(skpi_options *opts,
  * forgets its earliest-arriving answered message first, else its
  * earliest-arriving waiting one, which then stays counted as unanswered
  * but can no longer be matched (reports count such messages as
- * "forgotten").  Kept messages cost 43 to 85 bytes each (about 67 on
- * average: 32-byte slots, tables kept at most 3/4 full).
+ * "forgotten").  Kept messages cost 43 to 85 bytes each, plus 4 once
+ * their partition is full (about 71 at the default limit: 32-byte slots,
+ * tables kept at most 3/4 full, and the heap that picks what to forget).
  * Returns SKPI_OK, SKPI_EINVAL (opts NULL) or SKPI_EOPTION (0).
  */
 SKPI_API skpi_status skpi_options_set_open_limit(skpi_options *opts,
