@@ -330,7 +330,8 @@ static skpi_status fill_sketches(const skpi_tracker *t, skpi_report *r)
             while (ln < n_late && late[ln].slot == slot)
                 ln++;
             if (st == SKPI_OK)
-                st = skpi__backlog(t, p, c, r->b0, r->b1, late + li, ln - li,
+                st = skpi__backlog(t, p, c, r->b0, r->b1,
+                                   late != NULL ? late + li : NULL, ln - li,
                                    page, &r->msg[(p * r->nc + c) * r->w_msg],
                                    &n, &oldest);
             if (st != SKPI_OK)
